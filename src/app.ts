@@ -1,0 +1,174 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { MikroORM } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+
+import { systemClock, type Clock } from './clock.js';
+import type { LocalConfig } from './config.js';
+import type { Context } from './context.js';
+import { databaseKind, openDatabase } from './db.js';
+import { entities } from './entities/index.js';
+import { createJob, type Job } from './jobs/scheduler.js';
+import { applyRetention } from './jobs/retention.js';
+import { createLogger, type Logger } from './logger.js';
+import { localMigrations } from './migrations/index.js';
+import { emptyFleet, type FleetProvider } from './report/builder.js';
+import { schema } from './schema/index.js';
+import type { LocalServices } from './services/index.js';
+import { detectEnvironment, realHost, type HostProbe } from './services/installation.js';
+import { ensureSettings } from './services/settings.js';
+import { HEARTBEAT_INTERVAL_MS, UptimeTracker } from './services/uptime.js';
+import { streamExport } from './services/usage-data.js';
+
+export interface CreateAppOptions {
+  config: LocalConfig;
+  /** An ORM already open (tests); otherwise one is opened from config.databaseUrl and migrated. */
+  orm?: MikroORM;
+  clock?: Clock;
+  logger?: Logger;
+  host?: HostProbe;
+  fleet?: FleetProvider;
+}
+
+export interface LocalApp {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  orm: MikroORM;
+  services: LocalServices;
+  uptime: UptimeTracker;
+  /** Records APP_START and starts the heartbeat and retention jobs. Never throws. */
+  start(): Promise<void>;
+  /** Stops the jobs, records APP_SHUTDOWN and closes the database. Never throws. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_QUERY = `# Printernizer usage statistics: everything here stays on this machine
+# unless you opt in. Try:
+query Overview {
+  usageSettings { consent enabled blockedBy installationId nextSubmissionAt }
+  usageStatistics { totalEvents thisWeek { jobCount fileCount uploadCount errorCount } uptimeHours }
+  reportPreview { period { start end days } usage { jobsCompleted jobsFailed uptimeHours } }
+}
+`;
+
+/** Serves the streamed JSON download at GET /usage-data/export. */
+function exportRoute(services: LocalServices): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/usage-data/export' || request.method !== 'GET') return;
+      const day = services.clock.now().toISOString().slice(0, 10);
+      endResponse(
+        new fetchAPI.Response(streamExport(services), {
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-disposition': `attachment; filename="printernizer-usage-data-${day}.json"`,
+            'cache-control': 'no-store',
+          },
+        }),
+      );
+    },
+  };
+}
+
+export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
+  const { config } = o;
+  const clock = o.clock ?? systemClock;
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const orm =
+    o.orm ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      entities,
+      migrations: localMigrations,
+      sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+      logger: (message) => logger.debug({ component: 'orm' }, message),
+    }));
+  await ensureSettings(orm.em.fork(), clock.now());
+
+  const services: LocalServices = {
+    config,
+    clock,
+    logger,
+    orm,
+    kind: databaseKind(orm),
+    environment: detectEnvironment(config, o.host ?? realHost),
+    fleet: o.fleet ?? emptyFleet,
+  };
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    cors: false,
+    graphiql: { title: 'Printernizer usage statistics', defaultQuery: DEFAULT_QUERY },
+    // Served from this package, not a CDN: installations are often offline.
+    renderGraphiQL,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original && !(original instanceof GraphQLError)) logger.error({ err: original }, 'unexpected error in a GraphQL request');
+        return maskError(error, message, isDev);
+      },
+    },
+    context: () => ({ em: orm.em.fork(), services }),
+    plugins: [
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        costLimit: { maxCost: 20000 },
+        maxTokens: { n: 5000 },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      exportRoute(services),
+    ],
+  });
+
+  const uptime = new UptimeTracker(orm, clock);
+  const jobs: Job[] = [
+    createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
+    createJob({
+      name: 'retention',
+      initialDelayMs: 60_000,
+      intervalMs: 86_400_000,
+      logger,
+      run: async () => {
+        const removed = await applyRetention(orm.em.fork(), clock.now(), config.eventRetentionDays);
+        if (removed.events || removed.sessions) logger.info(removed, 'retention removed old usage data');
+      },
+    }),
+  ];
+
+  return {
+    yoga,
+    orm,
+    services,
+    uptime,
+    async start() {
+      try {
+        await uptime.start();
+      } catch (err) {
+        logger.error({ err }, 'could not record APP_START; statistics go on without it');
+      }
+      for (const job of jobs) job.start();
+    },
+    async stop() {
+      await Promise.all(jobs.map((j) => j.stop()));
+      try {
+        await uptime.stop();
+      } catch (err) {
+        logger.error({ err }, 'could not record APP_SHUTDOWN');
+      }
+      await orm.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** A bad environment value stops start-up with this error: it names the variable and what it accepts. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('')
+  .transform((v) => v === '1' || v === 'true')
+  .describe('1 or 0');
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback).describe(`a whole number from ${min} to ${max}`);
+
+const databaseUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v))
+    .describe('sqlite:<path> or postgresql://user@host:port/database');
+
+const deploymentModes = ['HOME_ASSISTANT', 'DOCKER', 'RASPBERRY_PI', 'STANDALONE'] as const;
+
+/** Every variable the local stats API reads; the README's configuration table mirrors this list. */
+export const localConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1').describe('a host name or address to listen on'),
+  PORT: intIn(0, 65535, 4000),
+  DATABASE_URL: databaseUrl('sqlite:./data/printernizer-stats.sqlite'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+  APP_VERSION: z
+    .string()
+    .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$/)
+    .optional()
+    .describe('a version such as 2.42.0'),
+  DEPLOYMENT_MODE: z
+    .preprocess((v) => (typeof v === 'string' && v !== '' ? v.toUpperCase().replace(/[- ]/g, '_') : undefined), z.enum(deploymentModes).optional())
+    .describe('one of home_assistant, docker, raspberry_pi, standalone'),
+  TZ: z.string().optional().describe('an IANA time zone such as Europe/Berlin'),
+  DO_NOT_TRACK: flag,
+  PRINTERNIZER_STATS_DISABLED: flag,
+  USAGE_STATS_SUBMISSION_INTERVAL_DAYS: intIn(1, 30, 7),
+  USAGE_STATS_EVENT_RETENTION_DAYS: intIn(30, 3650, 365),
+  USAGE_STATS_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://stats.printernizer.com/graphql').describe('an http(s) URL'),
+  SQLITE_BUSY_TIMEOUT_MS: intIn(0, 60000, 5000),
+});
+
+export type LocalConfigEnv = z.infer<typeof localConfigSchema>;
+
+export interface LocalConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  logLevel: LocalConfigEnv['LOG_LEVEL'];
+  appVersion?: string;
+  deploymentMode?: (typeof deploymentModes)[number];
+  timeZone?: string;
+  /** The environment variable that switches statistics off whatever the consent, or null. */
+  killSwitch: string | null;
+  submissionIntervalDays: number;
+  eventRetentionDays: number;
+  endpoint: string;
+  sqliteBusyTimeoutMs: number;
+}
+
+/** Parses a zod object schema over the environment; the first bad variable becomes a ConfigError. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0]);
+  const field = schema.shape[name] as z.ZodType | undefined;
+  const allowed = field?.description ? `; expected ${field.description}` : '';
+  throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(env[name])}${allowed}`);
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const e = parseEnv(localConfigSchema, env);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    appVersion: e.APP_VERSION,
+    deploymentMode: e.DEPLOYMENT_MODE,
+    timeZone: e.TZ,
+    killSwitch: e.DO_NOT_TRACK ? 'DO_NOT_TRACK=1' : e.PRINTERNIZER_STATS_DISABLED ? 'PRINTERNIZER_STATS_DISABLED=1' : null,
+    submissionIntervalDays: e.USAGE_STATS_SUBMISSION_INTERVAL_DAYS,
+    eventRetentionDays: e.USAGE_STATS_EVENT_RETENTION_DAYS,
+    endpoint: e.USAGE_STATS_ENDPOINT,
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+  };
+}

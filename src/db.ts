@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export interface DatabaseTarget {
+  kind: DatabaseKind;
+  /** SQLite file path (or ':memory:'), or the PostgreSQL connection URL. */
+  location: string;
+}
+
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    return { kind: 'sqlite', location: path === ':memory:' ? path : resolve(path) };
+  }
+  return { kind: 'postgresql', location: url };
+}
+
+export interface OrmOptions {
+  url: string;
+  entities: Options['entities'];
+  migrations: Record<DatabaseKind, MigrationObject[]>;
+  /** Where `npm run migration:create` writes new migration files, per platform. */
+  migrationsPath?: Record<DatabaseKind, string>;
+  sqliteBusyTimeoutMs?: number;
+  /** Receives the ORM's own messages (migrations applied, …). */
+  logger?: (message: string) => void;
+}
+
+/**
+ * MikroORM options shared by both services. SQLite gets WAL and a busy timeout so that concurrent
+ * writers wait instead of failing; every instant is stored as a UTC timestamp, never as text.
+ */
+export function ormConfig(o: OrmOptions): Options {
+  const target = parseDatabaseUrl(o.url);
+  const common = {
+    entities: o.entities,
+    extensions: [Migrator],
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: false },
+    logger: o.logger ?? (() => {}),
+    migrations: {
+      migrationsList: o.migrations[target.kind],
+      path: o.migrationsPath?.[target.kind],
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts' as const,
+    },
+  };
+  if (target.kind === 'sqlite') {
+    const busy = o.sqliteBusyTimeoutMs ?? 5000;
+    return {
+      ...common,
+      driver: SqliteDriver,
+      dbName: target.location,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) =>
+          conn.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busy}; PRAGMA synchronous = NORMAL;`, (err) => done(err, conn)),
+      },
+    } as Options;
+  }
+  return { ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 0, max: 10 } } as Options;
+}
+
+/** Connects and brings the schema up to date. A user's database only ever changes through migrations. */
+export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(o));
+  try {
+    await orm.getMigrator().up();
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+  return orm;
+}
+
+export function databaseKind(orm: MikroORM): DatabaseKind {
+  return orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
+}

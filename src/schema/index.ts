@@ -1,0 +1,9 @@
+import './settings.js';
+import './events.js';
+import './statistics.js';
+import './report.js';
+import './usage-data.js';
+
+import { builder } from '../builder.js';
+
+export const schema = builder.toSchema();

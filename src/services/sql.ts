@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/core';
+
+import type { DatabaseKind } from '../db.js';
+
+/**
+ * Runs a read query with `?` placeholders. Dates are converted the way the platform stores them
+ * (epoch milliseconds on SQLite, timestamptz on PostgreSQL), so comparisons are on instants.
+ */
+export async function query<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+  const platform = em.getPlatform();
+  const bound = params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p));
+  return em.getConnection().execute<T[]>(text, bound as never[], 'all');
+}
+
+/** SQL for the UTC day number (days since 1970-01-01) of a timestamp column. */
+export function dayNumberSql(kind: DatabaseKind, column: string): string {
+  return kind === 'sqlite' ? `cast(${column} / 86400000 as integer)` : `cast(floor(extract(epoch from ${column}) / 86400) as integer)`;
+}
+
+export function toInt(value: unknown): number {
+  return typeof value === 'number' ? value : Number.parseInt(String(value ?? 0), 10);
+}
