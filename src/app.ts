@@ -14,6 +14,7 @@ import { createJob, type Job } from './jobs/scheduler.js';
 import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { localMigrations } from './migrations/index.js';
+import { useErrorCodes } from './error-codes-plugin.js';
 import { emptyFleet, type FleetProvider } from './report/builder.js';
 import { schema } from './schema/index.js';
 import type { LocalServices } from './services/index.js';
@@ -121,6 +122,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     context: () => ({ em: orm.em.fork(), services }),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useErrorCodes(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 20 },

@@ -62,11 +62,12 @@ export class UptimeTracker {
   }
 
   async stop(): Promise<void> {
+    if (this.#sessionId === null) return;
     const em = this.orm.em.fork();
     const now = this.clock.now();
     await em.transactional(async (tx) => {
       tx.create(UsageEvent, eventAt('APP_SHUTDOWN', now));
-      if (this.#sessionId !== null) await tx.nativeUpdate(UptimeSession, { id: this.#sessionId }, { lastSeenAt: now, endedAt: now });
+      await tx.nativeUpdate(UptimeSession, { id: this.#sessionId! }, { lastSeenAt: now, endedAt: now });
     });
     this.#sessionId = null;
   }

@@ -1,0 +1,67 @@
+import { createApp, type LocalApp } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadLocalConfig } from '../../src/config.js';
+import type { DatabaseKind } from '../../src/db.js';
+import type { FleetProvider } from '../../src/report/builder.js';
+import type { HostProbe } from '../../src/services/installation.js';
+import { createTempDatabase, type TempDatabase } from './temp-database.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  headers: Headers;
+}
+
+export interface TestApp {
+  app: LocalApp;
+  clock: ManualClock;
+  db: TempDatabase;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Like gql, but fails the test on any GraphQL error. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A host with nothing to detect: STANDALONE Linux in Europe/Berlin unless told otherwise. */
+export const plainHost: HostProbe = { env: {}, exists: () => false, read: () => null, platform: 'linux' };
+
+export interface TestAppOptions {
+  db: DatabaseKind;
+  env?: Record<string, string>;
+  now?: string;
+  host?: HostProbe;
+  fleet?: FleetProvider;
+}
+
+/** The local API on a fresh database, driven in-process through yoga.fetch, with a manual clock. */
+export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
+  const db = await createTempDatabase(o.db);
+  const clock = new ManualClock(o.now ?? '2026-11-28T12:00:00.000Z');
+  const config = loadLocalConfig({ TZ: 'Europe/Berlin', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...o.env, DATABASE_URL: db.url });
+  const app = await createApp({ config, clock, host: o.host ?? plainHost, fleet: o.fleet });
+  const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const res = await app.yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: any[] };
+    return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+  };
+  return {
+    app,
+    clock,
+    db,
+    gql,
+    async ok(query, variables) {
+      const res = await gql(query, variables);
+      if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+      return res.data;
+    },
+    async close() {
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
