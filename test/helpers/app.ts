@@ -1,10 +1,20 @@
+import { pino } from 'pino';
+
 import { createApp, type LocalApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadLocalConfig } from '../../src/config.js';
 import type { DatabaseKind } from '../../src/db.js';
 import type { FleetProvider } from '../../src/report/builder.js';
+import type { Logger } from '../../src/logger.js';
 import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';
+
+/** A logger that keeps every entry, for tests that check what operators see. */
+export function memoryLogger(): { logger: Logger; entries: Record<string, any>[] } {
+  const entries: Record<string, any>[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => entries.push(JSON.parse(line)) });
+  return { logger, entries };
+}
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -32,6 +42,7 @@ export interface TestAppOptions {
   now?: string;
   host?: HostProbe;
   fleet?: FleetProvider;
+  logger?: Logger;
 }
 
 /** The local API on a fresh database, driven in-process through yoga.fetch, with a manual clock. */
@@ -39,7 +50,7 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
   const db = await createTempDatabase(o.db);
   const clock = new ManualClock(o.now ?? '2026-11-28T12:00:00.000Z');
   const config = loadLocalConfig({ TZ: 'Europe/Berlin', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...o.env, DATABASE_URL: db.url });
-  const app = await createApp({ config, clock, host: o.host ?? plainHost, fleet: o.fleet });
+  const app = await createApp({ config, clock, host: o.host ?? plainHost, fleet: o.fleet, logger: o.logger });
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await app.yoga.fetch('http://test/graphql', {
       method: 'POST',
