@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { createTestApp } from '../helpers/app.js';
+
+const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+const test = suite('README examples');
+
+test('every graphql block in the README runs without errors, in order', async () => {
+  assert.ok(blocks.length >= 5, `found ${blocks.length} blocks`);
+  const t = await createTestApp({ db: 'sqlite' });
+  try {
+    for (const query of blocks) {
+      const res = await t.gql(query);
+      assert.equal(res.errors, undefined, query);
+    }
+    const after = await t.ok(`{ usageEvents { totalCount } usageSettings { consent } }`);
+    assert.equal(after, { usageEvents: { totalCount: 0 }, usageSettings: { consent: 'DENIED' } }, 'the last block deleted everything and opted out');
+  } finally {
+    await t.close();
+  }
+});
+
+test.run();
