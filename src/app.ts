@@ -15,7 +15,10 @@ import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { localMigrations } from './migrations/index.js';
 import { useErrorCodes } from './error-codes-plugin.js';
-import { emptyFleet, type FleetProvider } from './report/builder.js';
+import { collectFleet, hostPrinters } from './plugins/fleet.js';
+import { firstPartyPlugins } from './plugins/first-party.js';
+import { PluginRegistry } from './plugins/registry.js';
+import type { FleetProvider } from './report/builder.js';
 import { schema } from './schema/index.js';
 import type { LocalServices } from './services/index.js';
 import { detectEnvironment, realHost, type HostProbe } from './services/installation.js';
@@ -30,7 +33,6 @@ export interface CreateAppOptions {
   clock?: Clock;
   logger?: Logger;
   host?: HostProbe;
-  fleet?: FleetProvider;
 }
 
 export interface LocalApp {
@@ -86,6 +88,18 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       logger: (message) => logger.debug({ component: 'orm' }, message),
     }));
   await ensureSettings(orm.em.fork(), clock.now());
+  let plugins: PluginRegistry;
+  try {
+    plugins = await PluginRegistry.load([...firstPartyPlugins, ...config.plugins.map((spec) => ({ spec }))], {
+      logger,
+      timeoutMs: config.pluginTimeoutMs,
+      strict: config.strictPlugins,
+    });
+  } catch (err) {
+    if (!o.orm) await orm.close();
+    throw err;
+  }
+  const fleet: FleetProvider = async (em) => collectFleet(plugins, await hostPrinters(em), logger);
 
   const services: LocalServices = {
     config,
@@ -94,7 +108,8 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     orm,
     kind: databaseKind(orm),
     environment: detectEnvironment(config, o.host ?? realHost),
-    fleet: o.fleet ?? emptyFleet,
+    plugins,
+    fleet,
   };
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -165,6 +180,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     },
     async stop() {
       await Promise.all(jobs.map((j) => j.stop()));
+      await plugins.teardown();
       try {
         await uptime.stop();
       } catch (err) {

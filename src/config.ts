@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { parsePluginList } from './plugins/loader.js';
+
 /** A bad environment value stops start-up with this error: it names the variable and what it accepts. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -47,6 +49,9 @@ export const localConfigSchema = z.object({
   USAGE_STATS_EVENT_RETENTION_DAYS: intIn(30, 3650, 365),
   USAGE_STATS_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://stats.printernizer.com/graphql').describe('an http(s) URL'),
   SQLITE_BUSY_TIMEOUT_MS: intIn(0, 60000, 5000),
+  PRINTERNIZER_PLUGINS: z.string().default('').describe('comma-separated npm package names or paths'),
+  STRICT_PLUGINS: flag,
+  PLUGIN_TIMEOUT_MS: intIn(50, 60000, 2000),
 });
 
 export type LocalConfigEnv = z.infer<typeof localConfigSchema>;
@@ -65,6 +70,10 @@ export interface LocalConfig {
   eventRetentionDays: number;
   endpoint: string;
   sqliteBusyTimeoutMs: number;
+  /** Third-party plugins to load after the first-party ones. */
+  plugins: string[];
+  strictPlugins: boolean;
+  pluginTimeoutMs: number;
 }
 
 /** Parses a zod object schema over the environment; the first bad variable becomes a ConfigError. */
@@ -94,5 +103,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     eventRetentionDays: e.USAGE_STATS_EVENT_RETENTION_DAYS,
     endpoint: e.USAGE_STATS_ENDPOINT,
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    plugins: parsePluginList(e.PRINTERNIZER_PLUGINS),
+    strictPlugins: e.STRICT_PLUGINS,
+    pluginTimeoutMs: e.PLUGIN_TIMEOUT_MS,
   };
 }

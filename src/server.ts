@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 
-import { createApp } from './app.js';
+import { createApp, type LocalApp } from './app.js';
 import { ConfigError, loadLocalConfig } from './config.js';
+import { PluginError } from './errors.js';
 
 let config;
 try {
@@ -14,7 +15,17 @@ try {
   throw err;
 }
 
-const app = await createApp({ config });
+let app: LocalApp;
+try {
+  app = await createApp({ config });
+} catch (err) {
+  // STRICT_PLUGINS=1 turns a refused plugin into a start-up failure.
+  if (err instanceof PluginError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
 const { logger } = app.services;
 const server = createServer(app.yoga);
 

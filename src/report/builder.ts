@@ -15,7 +15,6 @@ export const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 
 export type FleetStats = UsageReport['fleet'];
 export type FleetProvider = (em: EntityManager) => Promise<FleetStats>;
-export const emptyFleet: FleetProvider = async () => ({ printerCount: 0, printerTypes: [], partial: false });
 
 export interface BuildInput {
   em: EntityManager;

@@ -2,7 +2,10 @@ import { builder } from '../builder.js';
 import type { UsageEvent } from '../entities/usage-event.entity.js';
 import { listEvents, recordEvents } from '../services/event-store.js';
 import { eventMetadata, MAX_EVENTS_PER_CALL } from '../services/events.js';
+import type { LocalServices } from '../services/index.js';
 import { UsageEventTypeEnum } from './enums.js';
+
+const printerTypeIds = (services: LocalServices) => new Set(services.plugins.types().map((t) => t.id));
 
 export const UsageEventRef = builder.objectRef<UsageEvent>('UsageEvent').implement({
   fields: (t) => ({
@@ -19,7 +22,7 @@ const RecordUsageEventInput = builder.inputType('RecordUsageEventInput', {
   fields: (t) => ({
     type: t.field({ type: UsageEventTypeEnum, required: true }),
     occurredAt: t.field({ type: 'DateTime', description: 'Default: now. At most 5 minutes in the future.' }),
-    printerType: t.string({ description: 'A printer type id (JOB_*, PRINTER_*, ERROR_OCCURRED).' }),
+    printerType: t.string({ description: 'A registered printer type id (JOB_*, PRINTER_*, ERROR_OCCURRED).' }),
     durationSeconds: t.int({ description: 'JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED; stored rounded to whole minutes.' }),
     fileSizeBytes: t.float({ description: 'FILE_DOWNLOADED, FILE_UPLOADED; stored rounded to 0.01 MB.' }),
     autoCreated: t.boolean({ description: 'JOB_CREATED.' }),
@@ -65,7 +68,7 @@ builder.mutationField('recordUsageEvent', (t) =>
   t.field({
     type: UsageEventRef,
     args: { input: t.arg({ type: RecordUsageEventInput, required: true }) },
-    resolve: async (_, { input }, { em, services }) => (await recordEvents(em, services.clock, services.logger, [input], () => 'input'))[0]!,
+    resolve: async (_, { input }, { em, services }) => (await recordEvents(em, services.clock, services.logger, [input], () => 'input', printerTypeIds(services)))[0]!,
   }),
 );
 
@@ -73,6 +76,6 @@ builder.mutationField('recordUsageEvents', (t) =>
   t.int({
     description: `All or nothing, at most ${MAX_EVENTS_PER_CALL} per call; returns how many were stored.`,
     args: { inputs: t.arg({ type: [RecordUsageEventInput], required: true }) },
-    resolve: async (_, { inputs }, { em, services }) => (await recordEvents(em, services.clock, services.logger, inputs, (i) => `inputs.${i}`)).length,
+    resolve: async (_, { inputs }, { em, services }) => (await recordEvents(em, services.clock, services.logger, inputs, (i) => `inputs.${i}`, printerTypeIds(services))).length,
   }),
 );

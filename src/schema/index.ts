@@ -3,6 +3,7 @@ import './events.js';
 import './statistics.js';
 import './report.js';
 import './usage-data.js';
+import './printers.js';
 
 import { builder } from '../builder.js';
 

@@ -16,10 +16,11 @@ export async function recordEvents(
   logger: Logger,
   inputs: UsageEventInput[],
   path: (i: number) => string,
+  knownPrinterTypes?: ReadonlySet<string>,
 ): Promise<UsageEvent[]> {
   if (inputs.length > MAX_EVENTS_PER_CALL) throw UserInputError.field('inputs', `at most ${MAX_EVENTS_PER_CALL} events per call (got ${inputs.length})`);
   const now = clock.now();
-  const rows = inputs.map((input, i) => validateEvent(input, clock, path(i)));
+  const rows = inputs.map((input, i) => validateEvent(input, clock, path(i), knownPrinterTypes));
   try {
     return await em.transactional(async (tx) => {
       const events = rows.map((row) => tx.create(UsageEvent, { ...row, reportId: null, createdAt: now }));

@@ -68,7 +68,7 @@ export function allowedFields(type: UsageEventType): MetadataField[] {
  * Checks one event against the allowlist of its type and reduces it to what is stored.
  * Throws BAD_USER_INPUT naming the offending field (prefixed by `path`).
  */
-export function validateEvent(input: UsageEventInput, clock: Clock, path = 'input'): UsageEventRow {
+export function validateEvent(input: UsageEventInput, clock: Clock, path = 'input', knownPrinterTypes?: ReadonlySet<string>): UsageEventRow {
   const type = input.type;
   if (!USAGE_EVENT_TYPES.includes(type)) throw UserInputError.field(`${path}.type`, `unknown event type ${JSON.stringify(type)}`);
   const values: Partial<Record<MetadataField, unknown>> = {};
@@ -85,6 +85,9 @@ export function validateEvent(input: UsageEventInput, clock: Clock, path = 'inpu
     const parsed = rule.schema.safeParse(value);
     if (!parsed.success) throw UserInputError.field(`${path}.${field}`, parsed.error.issues[0]!.message);
     values[field] = parsed.data;
+  }
+  if (knownPrinterTypes && typeof values.printerType === 'string' && !knownPrinterTypes.has(values.printerType)) {
+    throw UserInputError.field(`${path}.printerType`, `unknown printer type "${values.printerType}"; known types: ${[...knownPrinterTypes].join(', ') || 'none'}`);
   }
   for (const field of REQUIRED[type] ?? []) {
     if (values[field] === undefined) throw UserInputError.field(`${path}.${field}`, `required for ${type}`);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { LocalConfig } from '../config.js';
 import type { DatabaseKind } from '../db.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import type { FleetProvider } from '../report/builder.js';
 import type { InstallationEnvironment } from './installation.js';
 
@@ -15,5 +16,6 @@ export interface LocalServices {
   orm: MikroORM;
   kind: DatabaseKind;
   environment: InstallationEnvironment;
+  plugins: PluginRegistry;
   fleet: FleetProvider;
 }

@@ -4,7 +4,6 @@ import { createApp, type LocalApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadLocalConfig } from '../../src/config.js';
 import type { DatabaseKind } from '../../src/db.js';
-import type { FleetProvider } from '../../src/report/builder.js';
 import type { Logger } from '../../src/logger.js';
 import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';
@@ -41,7 +40,6 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   now?: string;
   host?: HostProbe;
-  fleet?: FleetProvider;
   logger?: Logger;
 }
 
@@ -50,7 +48,7 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
   const db = await createTempDatabase(o.db);
   const clock = new ManualClock(o.now ?? '2026-11-28T12:00:00.000Z');
   const config = loadLocalConfig({ TZ: 'Europe/Berlin', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...o.env, DATABASE_URL: db.url });
-  const app = await createApp({ config, clock, host: o.host ?? plainHost, fleet: o.fleet, logger: o.logger });
+  const app = await createApp({ config, clock, host: o.host ?? plainHost, logger: o.logger });
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await app.yoga.fetch('http://test/graphql', {
       method: 'POST',
