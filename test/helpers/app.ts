@@ -36,7 +36,8 @@ export interface TestApp {
 export const plainHost: HostProbe = { env: {}, exists: () => false, read: () => null, platform: 'linux' };
 
 export interface TestAppOptions {
-  db: DatabaseKind;
+  /** A kind gets a fresh database, dropped on close; a TempDatabase is reused and left to its owner. */
+  db: DatabaseKind | TempDatabase;
   env?: Record<string, string>;
   now?: string;
   host?: HostProbe;
@@ -45,7 +46,8 @@ export interface TestAppOptions {
 
 /** The local API on a fresh database, driven in-process through yoga.fetch, with a manual clock. */
 export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
-  const db = await createTempDatabase(o.db);
+  const owned = typeof o.db === 'string';
+  const db = typeof o.db === 'string' ? await createTempDatabase(o.db) : o.db;
   const clock = new ManualClock(o.now ?? '2026-11-28T12:00:00.000Z');
   const config = loadLocalConfig({ TZ: 'Europe/Berlin', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...o.env, DATABASE_URL: db.url });
   const app = await createApp({ config, clock, host: o.host ?? plainHost, logger: o.logger });
@@ -70,7 +72,7 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
     },
     async close() {
       await app.stop();
-      await db.drop();
+      if (owned) await db.drop();
     },
   };
 }

@@ -48,7 +48,7 @@ export const CHECK_CODES: Readonly<Record<string, PrusaModel>> = {
 /**
  * Model names from the firmware, PrusaSlicer's printer_model and PrusaLink, after normalising:
  * upper case; only the first of "A && B"; "Original", "Prusa", "PrusaLink" and a leading "i3"
- * removed; spaces, "+" and a trailing MMU (MMU2, MMU2S, MMU3) or input-shaper "IS" dropped.
+ * removed; spaces, "+" and a trailing "Input Shaper", MMU (MMU2, MMU2S, MMU3) or "IS" dropped.
  */
 export const MODEL_NAMES: Readonly<Record<string, PrusaModel>> = {
   MINI: 'MINI',
@@ -74,6 +74,7 @@ export function normaliseName(value: string): string {
     .replace(/ORIGINAL|PRUSALINK|PRUSA/g, '')
     .replace(/[\s+]/g, '')
     .replace(/^I3/, '')
+    .replace(/INPUTSHAPER$/, '')
     .replace(/(MMU2S|MMU2|MMU3)$/, '')
     .replace(/IS$/, '');
 }

@@ -1,0 +1,205 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { createApp } from '../../src/app.js';
+import { loadLocalConfig } from '../../src/config.js';
+import { PluginError } from '../../src/errors.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { testDatabaseKinds } from '../helpers/databases.js';
+import { createTempDatabase } from '../helpers/temp-database.js';
+
+const fixture = (name: string) => `./test/fixtures/plugins/${name}.ts`;
+const PLUGINS = `{ plugins { name version apiVersion state source error errorCode printerTypes } }`;
+const ADD = `mutation($input: AddPrinterInput!) { addPrinter(input: $input) { id name model type { id plugin available } } }`;
+const FLEET = `{ reportPreview { fleet { printerCount partial printerTypes { type model count } } } }`;
+
+const byName = (list: any[], name: string) => list.find((p) => p.name === name || p.source.includes(name));
+
+for (const db of await testDatabaseKinds()) {
+  const test = suite<{ t: TestApp }>(`plugins [${db}]`);
+  test.after.each(async (ctx) => {
+    await ctx.t?.close();
+  });
+
+  test('first-party plugins load through the same checks and provide their types', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db }));
+    const { plugins } = await t.ok(PLUGINS);
+    assert.equal(plugins, [
+      { name: 'bambu', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypes: ['bambu_lab'] },
+      { name: 'prusa', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypes: ['prusa'] },
+    ]);
+    const { printerTypes } = await t.ok(`{ printerTypes { id displayName vendor plugin models } }`);
+    assert.equal(printerTypes.map((p: any) => p.id), ['bambu_lab', 'prusa']);
+    assert.ok(printerTypes[0].models.includes('A1 mini'));
+    assert.ok(printerTypes[1].models.includes('CORE One'));
+  });
+
+  test('addPrinter checks the type, identifies the model, and the fleet counts it', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db }));
+    const unknown = await t.gql(ADD, { input: { name: 'Garage', type: 'makerbot' } });
+    assert.is(unknown.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.match(unknown.errors![0]!.message, /unknown printer type "makerbot"; known types: bambu_lab, prusa/);
+
+    const cases: [Record<string, string>, string | null][] = [
+      [{ serial: '01P00A391800123' }, 'P1S'],
+      [{ serial: '00M09A350100456' }, 'X1C'],
+      [{ model: 'N1' }, 'A1 mini'],
+      [{ model: 'O1D-V2' }, 'H2D'],
+      [{ model: 'a1 mini' }, 'A1 mini'],
+      [{ serial: 'ZZZ000' }, null],
+    ];
+    for (const [extra, model] of cases) {
+      const p = (await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', ...extra } })).addPrinter;
+      assert.is(p.model, model, JSON.stringify(extra));
+      assert.equal(p.type, { id: 'bambu_lab', plugin: 'bambu', available: true });
+    }
+    const mk4s = (await t.ok(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter;
+    assert.is(mk4s.model, 'MK4S');
+    const bad = await t.gql(ADD, { input: { name: 'Prusa', type: 'prusa', model: 'MK99' } });
+    assert.is(bad.errors?.[0]?.extensions?.field, 'input.model');
+    assert.match(bad.errors![0]!.message, /known models: MINI, MK3, /);
+    const empty = await t.gql(ADD, { input: { name: '  ', type: 'prusa' } });
+    assert.is(empty.errors?.[0]?.extensions?.field, 'input.name');
+
+    const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+    assert.equal(fleet, {
+      printerCount: 7,
+      partial: false,
+      printerTypes: [
+        { type: 'bambu_lab', model: 'A1 mini', count: 2 },
+        { type: 'bambu_lab', model: 'H2D', count: 1 },
+        { type: 'bambu_lab', model: 'other', count: 1 },
+        { type: 'bambu_lab', model: 'P1S', count: 1 },
+        { type: 'bambu_lab', model: 'X1C', count: 1 },
+        { type: 'prusa', model: 'MK4S', count: 1 },
+      ],
+    });
+    assert.is((await t.ok(`mutation { removePrinter(id: "${mk4s.id}") }`)).removePrinter, true);
+    assert.is((await t.ok(`mutation { removePrinter(id: "${mk4s.id}") }`)).removePrinter, false);
+    assert.is((await t.ok(`{ printers { id } }`)).printers.length, 6);
+  });
+
+  test('a third-party plugin loads by path and its counts reach the report', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: fixture('octoprint') } }));
+    const status = byName((await t.ok(PLUGINS)).plugins, 'acme-octoprint');
+    assert.equal(status, { name: 'acme-octoprint', version: '0.3.0', apiVersion: 1, state: 'LOADED', source: fixture('octoprint'), error: null, errorCode: null, printerTypes: ['octoprint'] });
+    await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'Creality Ender-3 V2' } });
+    await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'ender 3' } });
+    await t.ok(ADD, { input: { name: 'Mystery', type: 'octoprint' } });
+    await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', model: 'C11' } });
+    const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+    assert.equal(fleet.printerTypes, [
+      { type: 'bambu_lab', model: 'P1P', count: 1 },
+      { type: 'octoprint', model: 'Ender 3', count: 1 },
+      { type: 'octoprint', model: 'Ender 3 V2', count: 1 },
+      { type: 'octoprint', model: 'other', count: 1 },
+    ], 'an undeclared model from collectFleet is reported as other');
+    assert.is(fleet.partial, false);
+  });
+
+  test('plugins are found by npm package name too', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: '@printernizer-stats/plugin-prusa, left-pad-printer-plugin' } }));
+    const { plugins } = await t.ok(PLUGINS);
+    assert.equal(
+      plugins.slice(2).map((p: any) => [p.name, p.state, p.errorCode]),
+      [
+        ['prusa', 'SKIPPED', 'PLUGIN_DUPLICATE_NAME'],
+        ['left-pad-printer-plugin', 'FAILED', 'PLUGIN_NOT_FOUND'],
+      ],
+      'the workspace package resolves (and is the first-party plugin again); an absent one is not found',
+    );
+  });
+
+  test('every refusal shows in plugins with its code, and the host keeps serving', async (ctx) => {
+    const list = ['wrong-api-version', 'duplicate-type', 'throws-in-setup', 'not-a-plugin', 'does-not-exist', 'octoprint', 'octoprint'].map(fixture);
+    const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: list.join(',') } }));
+    const { plugins } = await t.ok(PLUGINS);
+    const summary = plugins.map((p: any) => [p.source, p.state, p.errorCode]);
+    assert.equal(summary, [
+      ['first-party', 'LOADED', null],
+      ['first-party', 'LOADED', null],
+      [fixture('wrong-api-version'), 'SKIPPED', 'PLUGIN_API_VERSION_MISMATCH'],
+      [fixture('duplicate-type'), 'SKIPPED', 'PLUGIN_DUPLICATE_TYPE'],
+      [fixture('throws-in-setup'), 'FAILED', 'PLUGIN_SETUP_FAILED'],
+      [fixture('not-a-plugin'), 'FAILED', 'PLUGIN_INVALID_MANIFEST'],
+      [fixture('does-not-exist'), 'FAILED', 'PLUGIN_NOT_FOUND'],
+      [fixture('octoprint'), 'LOADED', null],
+      [fixture('octoprint'), 'SKIPPED', 'PLUGIN_DUPLICATE_NAME'],
+    ]);
+    assert.match(byName(plugins, 'from-the-future').error, /written for plugin API 2; this host supports 1/);
+    assert.match(byName(plugins, 'bambu-clone').error, /printer type "bambu_lab", which plugin "bambu" already provides/);
+    assert.match(byName(plugins, 'broken-setup').error, /cannot reach the printer farm/);
+    assert.match(plugins[5].error, /default export is function, not a plugin definition/);
+    assert.equal((await t.ok(`{ printerTypes { id } }`)).printerTypes.map((p: any) => p.id), ['bambu_lab', 'prusa', 'octoprint'], 'refused plugins provide nothing');
+    assert.is((await t.ok(`{ usageSettings { consent } }`)).usageSettings.consent, 'UNDECIDED');
+  });
+
+  test('a hanging or lying collectFleet marks the fleet partial; the others still count', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db, env: { PLUGIN_TIMEOUT_MS: '150', PRINTERNIZER_PLUGINS: ['hangs', 'garbage', 'foreign-type'].map(fixture).join(',') } }));
+    await t.ok(ADD, { input: { name: 'A', type: 'slowpoke', model: 'S1' } });
+    await t.ok(ADD, { input: { name: 'B', type: 'garbage' } });
+    await t.ok(ADD, { input: { name: 'C', type: 'prusa', model: 'MK4' } });
+    const started = Date.now();
+    const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+    assert.ok(Date.now() - started < 2000, 'the hanging plugin costs at most its timeout');
+    assert.equal(fleet, { printerCount: 3, partial: true, printerTypes: [{ type: 'prusa', model: 'MK4', count: 1 }] });
+    const { plugins } = await t.ok(PLUGINS);
+    assert.equal([byName(plugins, 'slowpoke').state, byName(plugins, 'slowpoke').errorCode], ['LOADED', 'PLUGIN_TIMEOUT']);
+    assert.match(byName(plugins, 'slowpoke').error, /collectFleet did not finish within 150 ms/);
+    assert.is(byName(plugins, 'garbage').errorCode, 'PLUGIN_INVALID_RESULT');
+    assert.is(byName(plugins, 'trespasser').errorCode, 'PLUGIN_INVALID_RESULT');
+    assert.match(byName(plugins, 'trespasser').error, /printer type "bambu_lab", which it does not provide/);
+  });
+
+  test('a printer whose plugin is gone stays, reported under its type as other', async (ctx) => {
+    const database = await createTempDatabase(db);
+    try {
+      const before = await createTestApp({ db: database, env: { PRINTERNIZER_PLUGINS: fixture('octoprint') } });
+      await before.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'Ender 3' } });
+      await before.close();
+      const t = (ctx.t = await createTestApp({ db: database }));
+      const { printers } = await t.ok(`{ printers { name model type { id available plugin } } }`);
+      assert.equal(printers, [{ name: 'Ender', model: 'Ender 3', type: { id: 'octoprint', available: false, plugin: '' } }]);
+      const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+      assert.equal(fleet, { printerCount: 1, partial: false, printerTypes: [{ type: 'octoprint', model: 'other', count: 1 }] });
+      await t.close();
+      ctx.t = undefined as never;
+    } finally {
+      await database.drop();
+    }
+  });
+
+  test('setup runs in load order, teardown in reverse', async (ctx) => {
+    const calls = ((globalThis as Record<string, unknown>).__pluginCalls ??= []) as string[];
+    calls.length = 0;
+    const t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: [fixture('octoprint'), fixture('klipper')].join(',') } });
+    await t.close();
+    assert.equal(calls, ['setup:acme-octoprint', 'setup:acme-klipper', 'teardown:acme-klipper', 'teardown:acme-octoprint']);
+  });
+
+  test('STRICT_PLUGINS=1 turns a refusal into a start-up failure', async () => {
+    const database = await createTempDatabase(db);
+    try {
+      const config = loadLocalConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: fixture('wrong-api-version') });
+      await createApp({ config }).then(
+        () => assert.unreachable('should not start'),
+        (err: unknown) => {
+          assert.instance(err, PluginError);
+          assert.match((err as Error).message, /^PLUGIN_API_VERSION_MISMATCH: plugin "from-the-future"/);
+        },
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+
+  test('events must name a registered printer type', async (ctx) => {
+    const t = (ctx.t = await createTestApp({ db }));
+    const res = await t.gql(`mutation { recordUsageEvent(input: { type: PRINTER_CONNECTED, printerType: "octoprint" }) { id } }`);
+    assert.is(res.errors?.[0]?.extensions?.field, 'input.printerType');
+    assert.match(res.errors![0]!.message, /known types: bambu_lab, prusa/);
+  });
+
+  test.run();
+}
+
