@@ -70,4 +70,15 @@ test('a bad setting stops start-up with a message naming it', async () => {
   assert.match(server.output(), /Invalid environment variable USAGE_STATS_SUBMISSION_INTERVAL_DAYS="45"; expected a whole number from 1 to 30/);
 });
 
+test('STRICT_PLUGINS=1 stops start-up when a plugin is refused', async () => {
+  const db = await createTempDatabase('sqlite');
+  try {
+    const server = startServer({ DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/fixtures/plugins/throws-in-setup.ts' });
+    assert.is(await server.exit, 1);
+    assert.match(server.output(), /PLUGIN_SETUP_FAILED: plugin "broken-setup" failed in setup/);
+  } finally {
+    await db.drop();
+  }
+});
+
 test.run();
