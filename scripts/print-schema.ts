@@ -10,6 +10,7 @@ export function sdl(schema: GraphQLSchema): string {
 
 export const SCHEMA_FILES: { file: string; load: () => Promise<GraphQLSchema> }[] = [
   { file: 'schema.graphql', load: async () => (await import('../src/schema/index.js')).schema },
+  { file: 'aggregator/schema.graphql', load: async () => (await import('../aggregator/src/schema/index.js')).schema },
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export function codedError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra, http: { status: ERROR_CODES[code] } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: ERROR_CODES[code] }, ...extra } });
 }
 
 export const UserInputError = {

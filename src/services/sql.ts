@@ -20,3 +20,11 @@ export function dayNumberSql(kind: DatabaseKind, column: string): string {
 export function toInt(value: unknown): number {
   return typeof value === 'number' ? value : Number.parseInt(String(value ?? 0), 10);
 }
+
+/** A timestamp read by raw SQL: epoch milliseconds (SQLite), or a Date or text (PostgreSQL). */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value));
+  return new Date(String(value));
+}

@@ -1,0 +1,181 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { MikroORM } from '@mikro-orm/core';
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+
+import { systemClock, type Clock } from '../../src/clock.js';
+import { databaseKind, openDatabase } from '../../src/db.js';
+import { useErrorCodes } from '../../src/error-codes-plugin.js';
+import { createJob } from '../../src/jobs/scheduler.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { clientAddress } from './auth.js';
+import type { AggregatorConfig } from './config.js';
+import type { AggregatorContext } from './context.js';
+import { entities } from './entities/index.js';
+import { checkHealth } from './health.js';
+import { expireReports } from './jobs/retention.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { aggregatorMigrations } from './migrations/index.js';
+import { RateLimiter } from './rate-limit.js';
+import { schema } from './schema/index.js';
+import type { AggregatorServices } from './services.js';
+
+export interface CreateAggregatorOptions {
+  config: AggregatorConfig;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface AggregatorApp {
+  yoga: YogaServerInstance<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>;
+  services: AggregatorServices;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/**
+ * Refuses bodies over the limit with 413 before anything is parsed: by Content-Length when given,
+ * otherwise (chunked) by counting a copy of the stream and stopping at the limit.
+ */
+function bodyLimit(maxBytes: number): Plugin {
+  const tooLarge = () => json(413, { errors: [{ message: `The body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  return {
+    async onRequest({ request, endResponse }) {
+      if (request.method !== 'POST') return;
+      const length = request.headers.get('content-length');
+      if (length !== null) {
+        if (!/^\d+$/.test(length) || Number(length) > maxBytes) endResponse(tooLarge());
+        return;
+      }
+      const reader = request.clone().body?.getReader();
+      if (!reader) return;
+      let seen = 0;
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        seen += chunk.value.byteLength;
+        if (seen > maxBytes) {
+          await reader.cancel();
+          endResponse(tooLarge());
+          return;
+        }
+      }
+    },
+  };
+}
+
+/** GET /ready (database and Redis really answer) and GET /metrics (Prometheus text). */
+function routes(services: AggregatorServices): Plugin {
+  return {
+    async onRequest({ url, request, endResponse }) {
+      if (request.method !== 'GET') return;
+      if (url.pathname === '/ready') {
+        const health = await checkHealth(services);
+        endResponse(json(health.status === 'ok' ? 200 : 503, health));
+      } else if (url.pathname === '/metrics') {
+        endResponse(new Response(await services.metrics.registry.metrics(), { headers: { 'content-type': services.metrics.registry.contentType } }));
+      }
+    },
+  };
+}
+
+/** Request duration per root field, and submitReport outcomes by result and error code. */
+function measure(metrics: Metrics): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      const first = operation?.selectionSet.selections[0];
+      const field = first?.kind === Kind.FIELD ? first.name.value : 'unknown';
+      const stop = metrics.duration.startTimer({ operation: field });
+      return {
+        onExecuteDone({ result }) {
+          stop();
+          if (field !== 'submitReport' || !('data' in result || 'errors' in result)) return;
+          const r = result as { data?: { submitReport?: { duplicate?: boolean } } | null; errors?: readonly GraphQLError[] };
+          if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: String(r.errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          else metrics.reports.inc({ result: r.data?.submitReport?.duplicate ? 'duplicate' : 'accepted', code: '' });
+        },
+      };
+    },
+  };
+}
+
+export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<AggregatorApp> {
+  const { config } = o;
+  const clock = o.clock ?? systemClock;
+  const logger = o.logger ?? createLogger(config.logLevel, 'printernizer-stats-aggregator');
+  if (config.apiKeys.length === 0) logger.warn('AGGREGATOR_API_KEYS is empty: every submitReport is refused with UNAUTHENTICATED');
+  const orm: MikroORM = await openDatabase({
+    url: config.databaseUrl,
+    entities,
+    migrations: aggregatorMigrations,
+    logger: (message) => logger.debug({ component: 'orm' }, message),
+  });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }) : null;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+  const metrics = createMetrics();
+  const services: AggregatorServices = { config, clock, logger, orm, kind: databaseKind(orm), redis, limiter: new RateLimiter(redis), metrics };
+
+  const yoga = createYoga<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: { title: 'Printernizer statistics aggregator' },
+    renderGraphiQL,
+    cors: { origin: '*', credentials: false, methods: ['GET', 'POST'] },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original && !(original instanceof GraphQLError)) logger.error({ err: original }, 'unexpected error in a GraphQL request');
+        return maskError(error, message, isDev);
+      },
+    },
+    context: ({ request, req }) => ({
+      em: orm.em.fork(),
+      services,
+      headers: request.headers,
+      address: clientAddress(request.headers, req?.socket?.remoteAddress, config.trustProxy),
+    }),
+    plugins: [
+      bodyLimit(config.maxBodyBytes),
+      routes(services),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useErrorCodes({ redactValues: true }),
+      EnvelopArmorPlugin({ maxDepth: { n: 10 }, maxAliases: { n: 10 }, costLimit: { maxCost: 10000 }, maxTokens: { n: 3000 }, blockFieldSuggestion: { enabled: false } }),
+      measure(metrics),
+    ],
+  });
+
+  const retention = createJob({
+    name: 'report-retention',
+    initialDelayMs: 60_000,
+    intervalMs: 86_400_000,
+    logger,
+    run: async () => {
+      const removed = await expireReports(orm.em.fork(), clock.now(), config.retentionDays);
+      if (removed) logger.info({ removed }, 'expired old reports');
+    },
+  });
+
+  return {
+    yoga,
+    services,
+    start: () => retention.start(),
+    async stop() {
+      await retention.stop();
+      redis?.disconnect();
+      await orm.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
+    },
+  };
+}

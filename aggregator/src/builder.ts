@@ -1,0 +1,28 @@
+import SchemaBuilder from '@pothos/core';
+import ZodPlugin from '@pothos/plugin-zod';
+import { DateTimeResolver } from 'graphql-scalars';
+
+import { UserInputError } from '../../src/errors.js';
+import type { AggregatorContext } from './context.js';
+
+/** The aggregator's Pothos builder: plugins and scalars only; types live in schema/. */
+export const builder = new SchemaBuilder<{
+  Context: AggregatorContext;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+}>({
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  plugins: [ZodPlugin],
+  zod: {
+    validationError: (error) => {
+      const issue = error.issues[0]!;
+      return UserInputError.field(issue.path.join('.') || 'input', issue.message);
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+import { parseEnv } from '../../src/config.js';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('')
+  .transform((v) => v === '1' || v === 'true')
+  .describe('1 or 0');
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback).describe(`a whole number from ${min} to ${max}`);
+const keyList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .refine((keys) => keys.every((k) => k.length >= 16 && k.length <= 256))
+  .describe('comma-separated keys of 16 to 256 characters');
+
+/** Every variable the aggregator reads; the README's table mirrors this list. */
+export const aggregatorConfigSchema = z.object({
+  AGGREGATOR_HOST: z.string().min(1).default('127.0.0.1').describe('a host name or address to listen on'),
+  AGGREGATOR_PORT: intIn(0, 65535, 8080),
+  AGGREGATOR_DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/aggregator.sqlite')
+    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v))
+    .describe('sqlite:<path> or postgresql://user@host:port/database'),
+  AGGREGATOR_API_KEYS: keyList,
+  AGGREGATOR_ADMIN_KEY: z.string().min(16).max(256).optional().describe('a key of 16 to 256 characters'),
+  AGGREGATOR_RATE_LIMIT_PER_HOUR: intIn(1, 100_000, 10),
+  AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: intIn(1, 1_000_000, 100),
+  AGGREGATOR_REDIS_URL: z.string().regex(/^rediss?:\/\/.+/).optional().describe('redis://host:port'),
+  AGGREGATOR_K_ANONYMITY: intIn(1, 1000, 5),
+  AGGREGATOR_RETENTION_DAYS: intIn(1, 3650, 730),
+  AGGREGATOR_MAX_BODY_BYTES: intIn(1024, 10_485_760, 65_536),
+  AGGREGATOR_TRUST_PROXY: flag,
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+});
+
+export interface AggregatorConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  apiKeys: string[];
+  adminKey: string | null;
+  ratePerInstallation: number;
+  ratePerIp: number;
+  redisUrl: string | null;
+  kAnonymity: number;
+  retentionDays: number;
+  maxBodyBytes: number;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): AggregatorConfig {
+  const e = parseEnv(aggregatorConfigSchema, env);
+  return {
+    host: e.AGGREGATOR_HOST,
+    port: e.AGGREGATOR_PORT,
+    databaseUrl: e.AGGREGATOR_DATABASE_URL,
+    apiKeys: e.AGGREGATOR_API_KEYS,
+    adminKey: e.AGGREGATOR_ADMIN_KEY ?? null,
+    ratePerInstallation: e.AGGREGATOR_RATE_LIMIT_PER_HOUR,
+    ratePerIp: e.AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR,
+    redisUrl: e.AGGREGATOR_REDIS_URL ?? null,
+    kAnonymity: e.AGGREGATOR_K_ANONYMITY,
+    retentionDays: e.AGGREGATOR_RETENTION_DAYS,
+    maxBodyBytes: e.AGGREGATOR_MAX_BODY_BYTES,
+    trustProxy: e.AGGREGATOR_TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import type { GraphQLError } from 'graphql';
+
+import { usageReportSchema, type UsageReport } from '../../src/report/contract.js';
+import { toDate } from '../../src/services/sql.js';
+import { hashSecret, matchesAny, safeEqual } from './auth.js';
+import { AuthError, IngestError } from './errors.js';
+import type { AggregatorServices } from './services.js';
+import { isoWeekStart } from './week.js';
+
+export interface SubmitResult {
+  reportId: string;
+  accepted: boolean;
+  duplicate: boolean;
+  receivedAt: Date;
+}
+
+export interface Caller {
+  apiKey: string | null;
+  secret: string | null;
+  address: string;
+}
+
+/** The same report always hashes the same: keys sorted at every level. */
+export function canonicalHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+/** Validates with the shared contract; the error names the field and never repeats the value. */
+export function validateReport(input: unknown): UsageReport {
+  const parsed = usageReportSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+  throw IngestError.invalid(issue.path.join('.') || 'report', problem);
+}
+
+async function run(em: EntityManager, text: string, params: unknown[]): Promise<number> {
+  const platform = em.getPlatform();
+  const bound = params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p));
+  const res = await em.getConnection().execute<{ affectedRows: number }>(text, bound as never[], 'run', em.getTransactionContext());
+  return res.affectedRows;
+}
+
+/**
+ * submitReport: validate, authenticate (API key, then the installation secret, trusted on first
+ * use), answer duplicates without spending quota, rate-limit per client address and installation,
+ * then store report, latest state and weekly rollup in one transaction. A reportId stored by
+ * another instance meanwhile turns into a duplicate answer, never a second count.
+ */
+export async function submitReport(s: AggregatorServices, em: EntityManager, input: unknown, caller: Caller): Promise<SubmitResult> {
+  const report = validateReport(input);
+  if (!matchesAny(caller.apiKey, s.config.apiKeys)) throw AuthError.noApiKey();
+  if (!caller.secret) throw AuthError.noSecret();
+  const secretHash = hashSecret(caller.secret);
+  const installationId = report.installation.installationId;
+  const payloadHash = canonicalHash(report);
+
+  const [known] = await em.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [installationId]);
+  if (known && !safeEqual(known.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  const earlier = await duplicateOf(em, report.reportId, installationId, payloadHash);
+  if (earlier) return earlier;
+
+  const limit = await s.limiter
+    .consume([
+      { scope: 'ip', key: caller.address, max: s.config.ratePerIp },
+      { scope: 'installation', key: installationId, max: s.config.ratePerInstallation },
+    ])
+    .catch((err: unknown) => {
+      s.logger.error({ err: String(err) }, 'rate limiter unavailable');
+      throw IngestError.unavailable();
+    });
+  if (limit.limited) {
+    s.metrics.rateLimited.inc({ scope: limit.scope });
+    throw IngestError.rateLimited(limit.scope === 'ip' ? 'address' : 'installation', limit.retryAfterSeconds);
+  }
+
+  const receivedAt = s.clock.now();
+  try {
+    await em.transactional((tx) => store(tx, report, secretHash, payloadHash, receivedAt));
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      const stored = await duplicateOf(em, report.reportId, installationId, payloadHash);
+      if (stored) return stored;
+    }
+    if ((err as GraphQLError).extensions?.code) throw err;
+    s.logger.error({ err }, 'storing a report failed');
+    throw IngestError.unavailable();
+  }
+  return { reportId: report.reportId, accepted: true, duplicate: false, receivedAt };
+}
+
+async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
+  const [row] = await em.getConnection().execute<{ installation_id: string; payload_hash: string; received_at: unknown }[]>(
+    'select installation_id, payload_hash, received_at from report where id = ?',
+    [reportId],
+  );
+  if (!row) return null;
+  if (row.installation_id !== installationId || row.payload_hash !== payloadHash) throw IngestError.reportIdReused();
+  return { reportId, accepted: true, duplicate: true, receivedAt: toDate(row.received_at)! };
+}
+
+async function store(tx: EntityManager, r: UsageReport, secretHash: string, payloadHash: string, now: Date): Promise<void> {
+  const i = r.installation;
+  const periodStart = new Date(r.period.start);
+  const periodEnd = new Date(r.period.end);
+  const errors = r.errors.reduce((n, e) => n + e.count, 0);
+  const latest = [i.appVersion, i.platform, i.deploymentMode, i.countryCode, r.fleet.printerCount, JSON.stringify(r.fleet.printerTypes), JSON.stringify(r.features), errors];
+
+  await run(
+    tx,
+    `insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+    [i.installationId, secretHash, now, now, periodEnd, ...latest],
+  );
+  const [owner] = await tx.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [i.installationId], 'all', tx.getTransactionContext());
+  // Two first reports raced with different secrets: the first one stored wins.
+  if (!safeEqual(owner!.secret_hash, secretHash)) throw AuthError.wrongSecret();
+
+  await run(
+    tx,
+    'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    [r.reportId, i.installationId, now, r.schemaVersion, periodStart, periodEnd, payloadHash, JSON.stringify(r)],
+  );
+  // A report delivered late (an older period) must not overwrite newer state.
+  await run(
+    tx,
+    `update installation set latest_period_end = ?, app_version = ?, platform = ?, deployment_mode = ?, country_code = ?, printer_count = ?, printer_types = ?, features = ?, error_count = ?
+     where id = ? and latest_period_end <= ?`,
+    [periodEnd, ...latest, i.installationId, periodEnd],
+  );
+  await run(tx, 'update installation set last_report_at = ? where id = ? and last_report_at < ?', [now, i.installationId, now]);
+  await run(
+    tx,
+    `insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (?, ?, 1, ?, ?)
+     on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
+       jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`,
+    [isoWeekStart(now), i.installationId, r.usage.jobsCompleted, errors],
+  );
+}
+
+/**
+ * deleteInstallation: the owner's secret or the admin key. Removes reports, the installation, its
+ * rollups and its rate-limit state. An unknown id answers 0, so a retried deletion completes.
+ */
+export async function deleteInstallation(s: AggregatorServices, em: EntityManager, installationId: string, caller: { secret: string | null; adminKey: string | null }): Promise<number> {
+  const admin = s.config.adminKey !== null && caller.adminKey !== null && safeEqual(caller.adminKey, s.config.adminKey);
+  if (!admin && !caller.secret) throw AuthError.notOwner();
+  const [known] = await em.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [installationId]);
+  if (!known) return 0;
+  if (!admin && !safeEqual(known.secret_hash, hashSecret(caller.secret!))) throw AuthError.notOwner();
+  const deleted = await em.transactional(async (tx) => {
+    const reports = await run(tx, 'delete from report where installation_id = ?', [installationId]);
+    await run(tx, 'delete from installation_week where installation_id = ?', [installationId]);
+    await run(tx, 'delete from installation where id = ?', [installationId]);
+    return reports;
+  });
+  await s.limiter.forget('installation', installationId);
+  return deleted;
+}

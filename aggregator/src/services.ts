@@ -1,0 +1,20 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+import type { Clock } from '../../src/clock.js';
+import type { DatabaseKind } from '../../src/db.js';
+import type { AggregatorConfig } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface AggregatorServices {
+  config: AggregatorConfig;
+  clock: Clock;
+  logger: Logger;
+  orm: MikroORM;
+  kind: DatabaseKind;
+  redis: Redis | null;
+  limiter: RateLimiter;
+  metrics: Metrics;
+}
