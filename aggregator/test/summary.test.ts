@@ -1,0 +1,146 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { testDatabaseKinds } from '../../test/helpers/databases.js';
+import { expireReports } from '../src/jobs/retention.js';
+import { kAnonymousBuckets } from '../src/summary.js';
+import { ADMIN_KEY, createTestAggregator, makeReport, type TestAggregator } from './helpers/aggregator.js';
+
+const SUMMARY = `{ statsSummary { totalReports installations activeInstallations active7: activeInstallations(days: 7) latestReportAt printers
+  printerTypes { key count share } printerModels { key count } appVersions { key count share } platforms { key count } deploymentModes { key count }
+  countries { key count } features { feature enabled share } } }`;
+const WEEKLY = `{ statsSummary { weekly(weeks: 3) { weekStart activeInstallations reports jobsCompleted } } }`;
+const ANOMALIES = `{ anomalies { kind severity message } }`;
+const admin = { headers: { 'x-admin-key': ADMIN_KEY } };
+
+const units = suite('k-anonymous buckets');
+units('buckets under k installations fold into other; shares add up', () => {
+  const t = (n: number, i = n) => ({ count: n, installations: i });
+  const out = kAnonymousBuckets(new Map([['a', t(10)], ['b', t(5)], ['c', t(2)], ['d', t(30, 1)]]), 5);
+  assert.equal(out.map((b) => [b.key, b.count]), [['a', 10], ['b', 5], ['other', 32]]);
+  assert.is(Math.round(out.reduce((n, b) => n + b.share, 0) * 1000), 1000);
+});
+units.run();
+
+for (const db of await testDatabaseKinds()) {
+  const test = suite<{ t: TestAggregator }>(`aggregator summaries and anomalies [${db}]`);
+  test.after.each(async (ctx) => {
+    await ctx.t.close();
+  });
+
+  test('distributions come from each active installation’s latest report, k-anonymously', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db, env: { AGGREGATOR_K_ANONYMITY: '3' } }));
+    // Six installations on 2.42.0 (one reported 2.41.0 before), two on 2.40.0, one inactive on 1.0.0.
+    t.clock.set('2026-10-01T12:00:00Z');
+    await t.submit(makeReport({ end: '2026-10-01T00:00:00.000Z', installation: { appVersion: '1.0.0', countryCode: 'FR' } }));
+    t.clock.set('2026-11-28T12:00:00Z');
+    const ids = Array.from({ length: 8 }, () => crypto.randomUUID());
+    await t.submit(makeReport({ installationId: ids[0], end: '2026-11-21T00:00:00.000Z', installation: { appVersion: '2.41.0' } }));
+    for (const [i, id] of ids.entries()) {
+      const modern = i < 6;
+      await t.submit(
+        makeReport({
+          installationId: id,
+          installation: { appVersion: modern ? '2.42.0' : '2.40.0', platform: i === 7 ? 'MACOS' : 'LINUX', deploymentMode: i < 4 ? 'HOME_ASSISTANT' : 'DOCKER', countryCode: i < 5 ? 'DE' : null },
+          fleet: { printerCount: 3, partial: false, printerTypes: [{ type: 'bambu_lab', model: 'P1S', count: 2 }, ...(i < 2 ? [{ type: 'octoprint', model: 'other', count: 1 }] : [{ type: 'prusa', model: 'MK4S', count: 1 }])] },
+          features: [{ feature: 'timelapse', enabled: i % 2 === 0 }, ...(i === 0 ? [{ feature: 'rare_feature', enabled: true }] : [])],
+        }),
+      );
+    }
+    const s = (await t.gql(SUMMARY)).data.statsSummary;
+    assert.is(s.totalReports, 10);
+    assert.is(s.installations, 9);
+    assert.is(s.activeInstallations, 8, 'the installation last seen in October is not active');
+    assert.is(s.active7, 8);
+    assert.is(s.latestReportAt, '2026-11-28T12:00:00.000Z');
+    assert.is(s.printers, 24);
+    assert.equal(s.appVersions, [{ key: '2.42.0', count: 6, share: 0.75 }, { key: 'other', count: 2, share: 0.25 }], '2.40.0 has 2 < 3 installations; 2.41.0 was superseded');
+    assert.equal(s.platforms, [{ key: 'LINUX', count: 7 }, { key: 'other', count: 1 }]);
+    assert.equal(s.deploymentModes, [{ key: 'DOCKER', count: 4 }, { key: 'HOME_ASSISTANT', count: 4 }]);
+    assert.equal(s.countries, [{ key: 'DE', count: 5 }, { key: 'unknown', count: 3 }]);
+    assert.equal(s.printerTypes.map((b: any) => [b.key, b.count]), [['bambu_lab', 16], ['prusa', 6], ['other', 2]], 'printers counted, folded by installations (octoprint: 2)');
+    assert.equal(s.printerModels, [{ key: 'bambu_lab/P1S', count: 16 }, { key: 'prusa/MK4S', count: 6 }, { key: 'other', count: 2 }]);
+    assert.equal(s.features, [{ feature: 'timelapse', enabled: 4, share: 0.5 }], 'a feature fewer than k installations report is left out');
+  });
+
+  test('weekly activity comes from the rollup and survives report expiry', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db }));
+    const a = crypto.randomUUID();
+    t.clock.set('2026-11-12T10:00:00Z'); // week of 2026-11-09
+    await t.submit(makeReport({ installationId: a, end: '2026-11-12T00:00:00.000Z' }));
+    await t.submit(makeReport({ end: '2026-11-12T00:00:00.000Z' }));
+    t.clock.set('2026-11-25T10:00:00Z'); // week of 2026-11-23
+    await t.submit(makeReport({ installationId: a, end: '2026-11-25T00:00:00.000Z' }));
+    await t.submit(makeReport({ installationId: a, end: '2026-11-19T00:00:00.000Z' }));
+    t.clock.set('2026-11-28T12:00:00Z');
+    const expected = [
+      { weekStart: '2026-11-09', activeInstallations: 2, reports: 2, jobsCompleted: 16 },
+      { weekStart: '2026-11-16', activeInstallations: 0, reports: 0, jobsCompleted: 0 },
+      { weekStart: '2026-11-23', activeInstallations: 1, reports: 2, jobsCompleted: 16 },
+    ];
+    assert.equal((await t.gql(WEEKLY)).data.statsSummary.weekly, expected);
+    const expired = await expireReports(t.app.services.orm.em.fork(), t.clock.now(), 10);
+    assert.is(expired, 2);
+    assert.equal((await t.gql(WEEKLY)).data.statsSummary.weekly, expected, 'rollups stay when raw reports expire');
+    assert.is((await t.gql(`{ statsSummary { totalReports } }`)).data.statsSummary.totalReports, 4);
+    const bad = await t.gql(`{ statsSummary { weekly(weeks: 1000) { weekStart } } }`);
+    assert.is(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+  });
+
+  /** `n` installations report in each of two consecutive weeks; `errors` per report per week. */
+  async function twoWeeks(t: TestAggregator, before: number, after: number, errors: [number, number] = [0, 0]) {
+    const ids = Array.from({ length: Math.max(before, after) }, () => crypto.randomUUID());
+    const errorList = (n: number) => (n ? [{ errorType: 'timeout', component: 'mqtt', count: n }] : []);
+    t.clock.set('2026-11-11T09:00:00Z');
+    for (const id of ids.slice(0, before)) await t.submit(makeReport({ installationId: id, end: '2026-11-11T00:00:00.000Z', errors: errorList(errors[0]) }));
+    t.clock.set('2026-11-18T09:00:00Z');
+    for (const id of ids.slice(0, after)) await t.submit(makeReport({ installationId: id, end: '2026-11-18T00:00:00.000Z', errors: errorList(errors[1]) }));
+    t.clock.set('2026-11-26T12:00:00Z');
+  }
+
+  test('anomalies: a normal week flags nothing; zero-error installations are not "with errors"', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db }));
+    await twoWeeks(t, 10, 10);
+    const res = await t.gql(ANOMALIES, undefined, admin);
+    assert.equal(res.data.anomalies, []);
+    const denied = await t.gql(ANOMALIES);
+    assert.is(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN', 'operator only');
+  });
+
+  test('anomalies: a crafted drop in active installations flags exactly that', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db }));
+    await twoWeeks(t, 10, 4);
+    const kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies;
+    assert.equal(kinds.map((a: any) => [a.kind, a.severity]), [['active_installations_drop', 'high']]);
+    assert.match(kinds[0].message, /60%.*10 → 4/);
+  });
+
+  test('anomalies: a spike in active installations, an error spike and a high error rate', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db }));
+    await twoWeeks(t, 6, 10, [2, 5]);
+    const found = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.map((a: any) => [a.kind, a.severity]);
+    assert.equal(found, [
+      ['active_installations_spike', 'info'],
+      ['error_spike', 'high'],
+      ['high_error_rate', 'high'],
+    ]);
+  });
+
+  test('anomalies: report volume against the 30-day daily mean', async (ctx) => {
+    const t = (ctx.t = await createTestAggregator({ db }));
+    for (let day = 1; day <= 30; day++) {
+      t.clock.set(new Date(Date.UTC(2026, 9, 28 + day, 8)).toISOString());
+      for (let i = 0; i < 6; i++) await t.submit(makeReport({ end: new Date(Date.UTC(2026, 9, 28 + day)).toISOString(), days: 1 }));
+    }
+    // 2026-11-27 (yesterday when it is 2026-11-28) had 6 reports like every day: nothing to flag.
+    t.clock.set('2026-11-28T12:00:00Z');
+    assert.equal((await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('report_volume')), []);
+    // No report at all on 2026-11-28: seen from 2026-11-29, that is a drop.
+    t.clock.set('2026-11-29T12:00:00Z');
+    const kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.map((a: any) => a.kind);
+    assert.ok(kinds.includes('report_volume_drop'), JSON.stringify(kinds));
+    assert.not.ok(kinds.includes('report_volume_spike'));
+  });
+
+  test.run();
+}
