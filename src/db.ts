@@ -3,6 +3,7 @@ import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import pg from 'pg';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -70,14 +71,29 @@ export function ormConfig(o: OrmOptions): Options {
   return { ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 0, max: 10 } } as Options;
 }
 
-/** Connects and brings the schema up to date. A user's database only ever changes through migrations. */
+/** Any fixed number: every process that migrates the same PostgreSQL database takes this lock. */
+const MIGRATION_LOCK = 7_424_011;
+
+/**
+ * Connects and brings the schema up to date. A user's database only ever changes through
+ * migrations. On PostgreSQL they run under an advisory lock, held on a connection of its own, so
+ * instances starting together apply them once.
+ */
 export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(o));
+  const target = parseDatabaseUrl(o.url);
+  const lock = target.kind === 'postgresql' ? new pg.Client({ connectionString: target.location }) : null;
   try {
+    if (lock) {
+      await lock.connect();
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    }
     await orm.getMigrator().up();
   } catch (err) {
     await orm.close(true);
     throw err;
+  } finally {
+    await lock?.end().catch(() => {});
   }
   return orm;
 }

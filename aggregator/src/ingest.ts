@@ -82,7 +82,9 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   const receivedAt = s.clock.now();
   try {
     await em.transactional((tx) => store(tx, report, secretHash, payloadHash, receivedAt));
-  } catch (err) {
+  } catch (raw) {
+    // Raw SQL errors arrive unconverted; the driver maps them to MikroORM's exception classes.
+    const err = raw instanceof Error && !(raw as GraphQLError).extensions ? em.getDriver().convertException(raw) : raw;
     if (err instanceof UniqueConstraintViolationException) {
       const stored = await duplicateOf(em, report.reportId, installationId, payloadHash);
       if (stored) return stored;

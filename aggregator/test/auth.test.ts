@@ -18,7 +18,7 @@ for (const db of await testDatabaseKinds()) {
   test('submitReport needs one of the configured API keys', async ({ t }) => {
     const report = makeReport();
     const secret = secretFor(report.installation.installationId);
-    for (const headers of [{ 'x-installation-secret': secret }, { 'x-api-key': 'wrong-key-0123456789', 'x-installation-secret': secret }, { 'x-api-key': '', 'x-installation-secret': secret }]) {
+    for (const headers of [{ 'x-installation-secret': secret } as Record<string, string>, { 'x-api-key': 'wrong-key-0123456789', 'x-installation-secret': secret }, { 'x-api-key': '', 'x-installation-secret': secret }]) {
       const res = await t.gql(SUBMIT, { report }, { headers });
       assert.is(res.status, 401);
       assert.is(res.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');

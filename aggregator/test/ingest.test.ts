@@ -29,6 +29,14 @@ for (const db of await testDatabaseKinds()) {
     assert.equal((await t.gql(COUNT)).data.statsSummary, { totalReports: 1, installations: 1 });
   });
 
+  test('the same report sent ten times at once is stored and counted once', async ({ t }) => {
+    const report = makeReport();
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.submit(report)));
+    assert.ok(results.every((r) => r.data?.submitReport?.accepted), JSON.stringify(results.map((r) => r.errors)));
+    assert.is(results.filter((r) => !r.data.submitReport.duplicate).length, 1);
+    assert.equal((await t.gql(COUNT)).data.statsSummary, { totalReports: 1, installations: 1 });
+  });
+
   test('the same reportId with another payload is refused', async ({ t }) => {
     const report = makeReport();
     await t.submit(report);

@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { createTestAggregator, makeReport } from '../../aggregator/test/helpers/aggregator.js';
 import { createTestApp } from '../helpers/app.js';
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const all = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const aggregatorStart = readme.indexOf('## Operating the aggregator');
+const offsets = [...readme.matchAll(/```graphql\n/g)].map((m) => m.index!);
+const blocks = all.filter((_, i) => offsets[i]! < aggregatorStart);
+const aggregatorBlocks = all.filter((_, i) => offsets[i]! > aggregatorStart);
 
 const test = suite('README examples');
 
@@ -21,6 +26,20 @@ test('every graphql block in the README runs without errors, in order', async ()
     }
     const after = await t.ok(`{ usageEvents { totalCount } usageSettings { consent } }`);
     assert.equal(after, { usageEvents: { totalCount: 0 }, usageSettings: { consent: 'DENIED' } }, 'the last block deleted everything and opted out');
+  } finally {
+    await t.close();
+  }
+});
+
+test('the aggregator examples run against the aggregator', async () => {
+  assert.ok(aggregatorBlocks.length >= 1);
+  const t = await createTestAggregator({ db: 'sqlite' });
+  try {
+    await t.submit(makeReport());
+    for (const query of aggregatorBlocks) {
+      const res = await t.gql(query);
+      assert.equal(res.errors, undefined, query);
+    }
   } finally {
     await t.close();
   }

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { createTempDatabase } from '../../test/helpers/temp-database.js';
+import { API_KEY, makeReport, secretFor, SUBMIT } from './helpers/aggregator.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const test = suite('npm run aggregator (real HTTP)');
+
+test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTERM', async () => {
+  const db = await createTempDatabase('sqlite');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'aggregator/src/server.ts'], {
+    cwd: root,
+    env: { ...process.env, AGGREGATOR_PORT: '0', AGGREGATOR_DATABASE_URL: db.url, AGGREGATOR_API_KEYS: API_KEY, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        const m = /GraphQL at (http:\/\/[^/]+)\/graphql/.exec(output);
+        if (m) resolve(m[1]!);
+      });
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('exit', () => reject(new Error(output)));
+    });
+    assert.is((await fetch(`${base}/health`)).status, 200);
+    assert.is((await fetch(`${base}/ready`)).status, 200);
+    const report = makeReport();
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, 'x-installation-secret': secretFor(report.installation.installationId) },
+      body: JSON.stringify({ query: SUBMIT, variables: { report } }),
+    });
+    const body = await res.json();
+    assert.is(body.data.submitReport.accepted, true, JSON.stringify(body));
+    assert.match(await (await fetch(`${base}/metrics`)).text(), /aggregator_reports_total\{result="accepted",code=""\} 1/);
+    const summary = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ statsSummary { totalReports } }' }) });
+    assert.equal(await summary.json(), { data: { statsSummary: { totalReports: 1 } } });
+    assert.not.ok(output.includes('127.0.0.1:') && /"(remoteAddress|ip)"/.test(output), 'no address in the logs');
+    child.kill('SIGTERM');
+    assert.is(await exit, 0);
+  } finally {
+    child.kill('SIGKILL');
+    await db.drop();
+  }
+});
+
+test.run();
