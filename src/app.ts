@@ -10,7 +10,9 @@ import type { LocalConfig } from './config.js';
 import type { Context } from './context.js';
 import { databaseKind, openDatabase } from './db.js';
 import { entities } from './entities/index.js';
+import { defaultTransport } from './jobs/aggregator-client.js';
 import { createJob, type Job } from './jobs/scheduler.js';
+import { SubmissionJob, type DeliveryOptions } from './jobs/submission.js';
 import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { localMigrations } from './migrations/index.js';
@@ -33,6 +35,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   logger?: Logger;
   host?: HostProbe;
+  /** How reports reach the aggregator; tests route them through a fault proxy with short waits. */
+  delivery?: Partial<DeliveryOptions>;
 }
 
 export interface LocalApp {
@@ -101,7 +105,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
   }
   const fleet: FleetProvider = async (em) => collectFleet(plugins, await hostPrinters(em), logger);
 
-  const services: LocalServices = {
+  const services = {
     config,
     clock,
     logger,
@@ -110,7 +114,13 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     environment: detectEnvironment(config, o.host ?? realHost),
     plugins,
     fleet,
-  };
+  } as LocalServices;
+  services.submissions = new SubmissionJob(services, {
+    transport: o.delivery?.transport ?? defaultTransport(),
+    minBackoffMs: o.delivery?.minBackoffMs ?? 2000,
+    maxWaitMs: o.delivery?.maxWaitMs ?? 5 * 60_000,
+    shutdownGraceMs: o.delivery?.shutdownGraceMs ?? 5000,
+  });
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -152,6 +162,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
+    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => services.submissions.runScheduled() }),
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',
@@ -179,6 +190,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       for (const job of jobs) job.start();
     },
     async stop() {
+      await services.submissions.stop();
       await Promise.all(jobs.map((j) => j.stop()));
       await plugins.teardown();
       try {

@@ -52,6 +52,12 @@ export const localConfigSchema = z.object({
   PRINTERNIZER_PLUGINS: z.string().default('').describe('comma-separated npm package names or paths'),
   STRICT_PLUGINS: flag,
   PLUGIN_TIMEOUT_MS: intIn(50, 60000, 2000),
+  USAGE_STATS_API_KEY: z.string().min(16).max(256).default('printernizer-public-client-key-v1').describe('a key of 16 to 256 characters'),
+  USAGE_STATS_ALLOW_INSECURE: flag,
+  USAGE_STATS_TIMEOUT: intIn(5, 60, 10),
+  USAGE_STATS_RETRY_COUNT: intIn(0, 10, 3),
+  USAGE_STATS_STARTUP_DELAY: intIn(0, 86400, 300),
+  USAGE_STATS_CHECK_INTERVAL: intIn(60, 86400, 3600),
 });
 
 export type LocalConfigEnv = z.infer<typeof localConfigSchema>;
@@ -74,6 +80,24 @@ export interface LocalConfig {
   plugins: string[];
   strictPlugins: boolean;
   pluginTimeoutMs: number;
+  apiKey: string;
+  /** Per attempt, in milliseconds. */
+  submitTimeoutMs: number;
+  retryCount: number;
+  startupDelayMs: number;
+  checkIntervalMs: number;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** Reports go over https; plain http only to this machine, or with USAGE_STATS_ALLOW_INSECURE=1. */
+function checkEndpoint(endpoint: string, allowInsecure: boolean): void {
+  const url = new URL(endpoint);
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && !allowInsecure) {
+    throw new ConfigError(
+      `Invalid environment variable USAGE_STATS_ENDPOINT=${JSON.stringify(endpoint)}; reports are only sent over https (plain http only to localhost), unless USAGE_STATS_ALLOW_INSECURE=1`,
+    );
+  }
 }
 
 /** Parses a zod object schema over the environment; the first bad variable becomes a ConfigError. */
@@ -90,6 +114,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const e = parseEnv(localConfigSchema, env);
+  checkEndpoint(e.USAGE_STATS_ENDPOINT, e.USAGE_STATS_ALLOW_INSECURE);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -106,5 +131,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     plugins: parsePluginList(e.PRINTERNIZER_PLUGINS),
     strictPlugins: e.STRICT_PLUGINS,
     pluginTimeoutMs: e.PLUGIN_TIMEOUT_MS,
+    apiKey: e.USAGE_STATS_API_KEY,
+    submitTimeoutMs: e.USAGE_STATS_TIMEOUT * 1000,
+    retryCount: e.USAGE_STATS_RETRY_COUNT,
+    startupDelayMs: e.USAGE_STATS_STARTUP_DELAY * 1000,
+    checkIntervalMs: e.USAGE_STATS_CHECK_INTERVAL * 1000,
   };
 }

@@ -1,4 +1,6 @@
 import { builder } from '../builder.js';
+import { DeletionRequest } from '../entities/deletion-request.entity.js';
+import { Submission } from '../entities/submission.entity.js';
 import { loadSettings, optIn, optOut, settingsView, type UsageSettingsView } from '../services/settings.js';
 import { ConsentStateEnum } from './enums.js';
 
@@ -17,7 +19,29 @@ export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSetti
     needsReconsent: t.exposeBoolean('needsReconsent', { description: 'True when the report schema is newer than the one consented to.' }),
     submissionIntervalDays: t.exposeInt('submissionIntervalDays'),
     lastSubmissionAt: t.expose('lastSubmissionAt', { type: 'DateTime', nullable: true }),
-    nextSubmissionAt: t.expose('nextSubmissionAt', { type: 'DateTime', nullable: true }),
+    nextSubmissionAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the next report is due (or a pending one is retried); null while statistics are off.',
+      resolve: (v, _, { em, services }) => services.submissions.nextSubmissionAt(em, v.row),
+    }),
+    lastSubmissionError: t.field({
+      type: 'String',
+      nullable: true,
+      description: 'Why the latest report is still pending or was rejected; null when it was delivered.',
+      resolve: async (_, __, { em }) => {
+        const [latest] = await em.find(Submission, { status: { $ne: 'CANCELLED' } }, { orderBy: [{ periodEnd: 'desc' }, { createdAt: 'desc' }], limit: 1 });
+        return latest && latest.status !== 'SENT' ? latest.lastError : null;
+      },
+    }),
+    remoteDeletion: t.field({
+      type: 'String',
+      description: 'The latest request to delete data at the aggregator: NOT_REQUESTED, QUEUED or DONE.',
+      resolve: async (_, __, { em }) => {
+        const [latest] = await em.find(DeletionRequest, {}, { orderBy: { id: 'desc' }, limit: 1 });
+        return latest?.status ?? 'NOT_REQUESTED';
+      },
+    }),
     endpoint: t.exposeString('endpoint'),
   }),
 });

@@ -24,6 +24,15 @@ export const SubmissionRef = builder.objectRef<SubmissionRow>('Submission').impl
   }),
 });
 
+builder.mutationField('submitUsageReport', (t) =>
+  t.field({
+    type: SubmissionRef,
+    description:
+      'Retries a pending report now, or builds the report for the whole UTC days since the last one and sends it. NOTHING_TO_SUBMIT (with nextSubmissionAt) when there is none; FORBIDDEN unless enabled.',
+    resolve: (_, __, { services }) => services.submissions.submitNow(),
+  }),
+);
+
 builder.queryField('submissions', (t) =>
   t.field({
     type: [SubmissionRef],

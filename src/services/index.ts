@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { LocalConfig } from '../config.js';
 import type { DatabaseKind } from '../db.js';
+import type { SubmissionJob } from '../jobs/submission.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { FleetProvider } from '../report/builder.js';
 import type { InstallationEnvironment } from './installation.js';
@@ -18,4 +19,5 @@ export interface LocalServices {
   environment: InstallationEnvironment;
   plugins: PluginRegistry;
   fleet: FleetProvider;
+  submissions: SubmissionJob;
 }

@@ -52,9 +52,8 @@ export function settingsView(services: LocalServices, s: UsageSettings) {
     needsReconsent: s.consent === 'GRANTED' && (s.consentedSchemaVersion ?? 0) < REPORT_SCHEMA_VERSION,
     submissionIntervalDays: services.config.submissionIntervalDays,
     lastSubmissionAt: s.lastSubmissionAt,
-    // Scheduling arrives with the submission job; until then nothing is due.
-    nextSubmissionAt: null as Date | null,
     endpoint: services.config.endpoint,
+    row: s,
   };
 }
 export type UsageSettingsView = ReturnType<typeof settingsView>;
