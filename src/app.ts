@@ -120,6 +120,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     minBackoffMs: o.delivery?.minBackoffMs ?? 2000,
     maxWaitMs: o.delivery?.maxWaitMs ?? 5 * 60_000,
     shutdownGraceMs: o.delivery?.shutdownGraceMs ?? 5000,
+    timeoutMs: o.delivery?.timeoutMs,
   });
 
   const yoga = createYoga<Record<string, never>, Context>({

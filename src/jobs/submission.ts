@@ -23,6 +23,8 @@ export interface DeliveryOptions {
   maxWaitMs: number;
   /** How long stop() lets an in-flight send finish before aborting it. */
   shutdownGraceMs: number;
+  /** Per-attempt timeout; USAGE_STATS_TIMEOUT unless a test shortens it. */
+  timeoutMs?: number;
 }
 
 /** After a run whose retries are exhausted: 15 min, 30 min, 1 h, … at most a day. */
@@ -62,11 +64,16 @@ export class SubmissionJob {
       endpoint: c.endpoint,
       apiKey: c.apiKey,
       transport: this.delivery.transport,
-      timeoutMs: c.submitTimeoutMs,
+      timeoutMs: this.delivery.timeoutMs ?? c.submitTimeoutMs,
       retries: c.retryCount,
       minBackoffMs: this.delivery.minBackoffMs,
       maxWaitMs: this.delivery.maxWaitMs,
     };
+  }
+
+  /** Runs so far, from attempts: each run makes at most 1 + USAGE_STATS_RETRY_COUNT attempts. */
+  #failedRuns(attempts: number): number {
+    return Math.ceil(attempts / (this.services.config.retryCount + 1));
   }
 
   #exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -191,8 +198,7 @@ export class SubmissionJob {
         sub.status = 'REJECTED';
         sub.nextAttemptAt = null;
       } else {
-        const failedRuns = Math.ceil(sub.attempts / (this.services.config.retryCount + 1));
-        const wait = Math.max(backoffAfter(failedRuns), e.retryAfterMs ?? 0);
+        const wait = Math.max(backoffAfter(this.#failedRuns(sub.attempts)), e.retryAfterMs ?? 0);
         sub.nextAttemptAt = new Date(now.getTime() + Math.min(wait, DAY_MS));
       }
       await em.flush();
@@ -212,7 +218,7 @@ export class SubmissionJob {
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError('INTERNAL', String(err), true);
         req.lastError = e.message;
-        req.nextAttemptAt = new Date(now.getTime() + Math.max(backoffAfter(req.attempts), e.retryAfterMs ?? 0));
+        req.nextAttemptAt = new Date(now.getTime() + Math.min(DAY_MS, Math.max(backoffAfter(this.#failedRuns(req.attempts)), e.retryAfterMs ?? 0)));
         this.services.logger.warn({ code: e.code }, 'remote deletion not delivered; it will be retried');
       }
       await em.flush();

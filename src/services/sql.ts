@@ -9,7 +9,7 @@ import type { DatabaseKind } from '../db.js';
 export async function query<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
   const platform = em.getPlatform();
   const bound = params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p));
-  return em.getConnection().execute<T[]>(text, bound as never[], 'all');
+  return em.getConnection().execute<T[]>(text, bound as never[], 'all', em.getTransactionContext());
 }
 
 /** SQL for the UTC day number (days since 1970-01-01) of a timestamp column. */

@@ -4,6 +4,7 @@ import { createApp, type LocalApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadLocalConfig } from '../../src/config.js';
 import type { DatabaseKind } from '../../src/db.js';
+import type { DeliveryOptions } from '../../src/jobs/submission.js';
 import type { Logger } from '../../src/logger.js';
 import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';
@@ -42,6 +43,7 @@ export interface TestAppOptions {
   now?: string;
   host?: HostProbe;
   logger?: Logger;
+  delivery?: Partial<DeliveryOptions>;
 }
 
 /** The local API on a fresh database, driven in-process through yoga.fetch, with a manual clock. */
@@ -50,7 +52,7 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
   const db = typeof o.db === 'string' ? await createTempDatabase(o.db) : o.db;
   const clock = new ManualClock(o.now ?? '2026-11-28T12:00:00.000Z');
   const config = loadLocalConfig({ TZ: 'Europe/Berlin', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...o.env, DATABASE_URL: db.url });
-  const app = await createApp({ config, clock, host: o.host ?? plainHost, logger: o.logger });
+  const app = await createApp({ config, clock, host: o.host ?? plainHost, logger: o.logger, delivery: o.delivery });
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await app.yoga.fetch('http://test/graphql', {
       method: 'POST',
