@@ -32,6 +32,21 @@ test('a bad value stops start-up naming the variable and what it accepts', () =>
   }
 });
 
+test('reports go over https; plain http only to loopback or when allowed', () => {
+  assert.throws(
+    () => loadLocalConfig({ USAGE_STATS_ENDPOINT: 'http://80.240.28.236:8080/submit' }),
+    (e: Error) => e instanceof ConfigError && /USAGE_STATS_ENDPOINT.*only sent over https.*USAGE_STATS_ALLOW_INSECURE=1/.test(e.message),
+  );
+  for (const url of ['http://localhost:8080/graphql', 'http://127.0.0.1:8080/graphql', 'http://[::1]:8080/graphql', 'https://stats.example.org/graphql']) {
+    assert.is(loadLocalConfig({ USAGE_STATS_ENDPOINT: url }).endpoint, url);
+  }
+  assert.is(loadLocalConfig({ USAGE_STATS_ENDPOINT: 'http://stats.lan/graphql', USAGE_STATS_ALLOW_INSECURE: '1' }).endpoint, 'http://stats.lan/graphql');
+  const c = loadLocalConfig({ USAGE_STATS_TIMEOUT: '30', USAGE_STATS_RETRY_COUNT: '0', USAGE_STATS_STARTUP_DELAY: '0', USAGE_STATS_CHECK_INTERVAL: '60' });
+  assert.equal([c.submitTimeoutMs, c.retryCount, c.startupDelayMs, c.checkIntervalMs], [30_000, 0, 0, 60_000]);
+  assert.throws(() => loadLocalConfig({ USAGE_STATS_TIMEOUT: '4' }), /USAGE_STATS_TIMEOUT="4".*from 5 to 60/);
+  assert.throws(() => loadLocalConfig({ USAGE_STATS_RETRY_COUNT: '11' }), /USAGE_STATS_RETRY_COUNT="11".*from 0 to 10/);
+});
+
 test('kill switches and overrides', () => {
   assert.is(loadLocalConfig({ DO_NOT_TRACK: '1' }).killSwitch, 'DO_NOT_TRACK=1');
   assert.is(loadLocalConfig({ PRINTERNIZER_STATS_DISABLED: 'true' }).killSwitch, 'PRINTERNIZER_STATS_DISABLED=1');

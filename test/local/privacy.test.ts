@@ -22,8 +22,12 @@ for (const db of await testDatabaseKinds()) {
     await ctx.t.close();
   });
 
-  test(`no printer name, serial or host reaches the report (seed ${SEED})`, async (ctx) => {
-    const t = (ctx.t = await createTestApp({ db }));
+  test(`no printer name, serial or host reaches the report or the submission payload (seed ${SEED})`, async (ctx) => {
+    // The aggregator is unreachable: the report is built into the outbox and stays there.
+    const refused = async () => {
+      throw new TypeError('fetch failed');
+    };
+    const t = (ctx.t = await createTestApp({ db, delivery: { transport: refused, minBackoffMs: 1 }, env: { USAGE_STATS_RETRY_COUNT: '0' } }));
     await t.ok(`mutation { optInUsageStatistics { consent } }`);
     const random = rng(SEED);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -43,6 +47,11 @@ for (const db of await testDatabaseKinds()) {
     for (const secret of secrets) assert.not.ok(report.includes(secret), `"${secret}" leaked into the report`);
     assert.not.match(report, /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/, 'no IP address');
     assert.not.match(report, /\.local|\.lan/, 'no host name');
+    const sub = (await t.ok(`mutation { submitUsageReport { status payload } }`)).submitUsageReport;
+    assert.is(sub.status, 'PENDING');
+    const payload = JSON.stringify(sub.payload);
+    assert.is(JSON.parse(payload).fleet.printerCount, 120);
+    for (const secret of secrets) assert.not.ok(payload.includes(secret), `"${secret}" leaked into the submission payload`);
   });
 
   test.run();
