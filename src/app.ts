@@ -2,8 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 
 import { systemClock, type Clock } from './clock.js';
 import type { LocalConfig } from './config.js';
@@ -15,6 +14,7 @@ import { createJob, type Job } from './jobs/scheduler.js';
 import { SubmissionJob, type DeliveryOptions } from './jobs/submission.js';
 import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from './logger.js';
+import { loggedMaskedErrors, yogaLogging } from './server-kit.js';
 import { localMigrations } from './migrations/index.js';
 import { useErrorCodes } from './error-codes-plugin.js';
 import { collectFleet, hostPrinters } from './plugins/fleet.js';
@@ -132,19 +132,8 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     graphiql: { title: 'Printernizer usage statistics', defaultQuery: DEFAULT_QUERY },
     // Served from this package, not a CDN: installations are often offline.
     renderGraphiQL,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original && !(original instanceof GraphQLError)) logger.error({ err: original }, 'unexpected error in a GraphQL request');
-        return maskError(error, message, isDev);
-      },
-    },
+    logging: yogaLogging(logger),
+    maskedErrors: loggedMaskedErrors(logger),
     context: () => ({ em: orm.em.fork(), services }),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

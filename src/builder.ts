@@ -3,7 +3,7 @@ import ZodPlugin from '@pothos/plugin-zod';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 
 import type { Context } from './context.js';
-import { UserInputError } from './errors.js';
+import { zodArgumentError } from './errors.js';
 
 /** The Pothos builder: plugins and scalars only; every type lives in src/schema/<domain>.ts. */
 export const builder = new SchemaBuilder<{
@@ -16,12 +16,7 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   plugins: [ZodPlugin],
-  zod: {
-    validationError: (error) => {
-      const issue = error.issues[0]!;
-      return UserInputError.field(issue.path.join('.') || 'input', issue.message);
-    },
-  },
+  zod: { validationError: zodArgumentError },
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);

@@ -1,46 +1,49 @@
 import { z } from 'zod';
 
 import { parsePluginList } from './plugins/loader.js';
+import { DEPLOYMENT_MODES, type DeploymentMode } from './report/contract.js';
 
 /** A bad environment value stops start-up with this error: it names the variable and what it accepts. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const flag = z
+/** Zod pieces for environment variables, each describing what it accepts for the error message. */
+export const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .default('')
   .transform((v) => v === '1' || v === 'true')
   .describe('1 or 0');
 
-const intIn = (min: number, max: number, fallback: number) =>
+export const intIn = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback).describe(`a whole number from ${min} to ${max}`);
 
-const databaseUrl = (fallback: string) =>
+export const databaseUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
     .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v))
     .describe('sqlite:<path> or postgresql://user@host:port/database');
 
-const deploymentModes = ['HOME_ASSISTANT', 'DOCKER', 'RASPBERRY_PI', 'STANDALONE'] as const;
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info')
+  .describe('one of fatal, error, warn, info, debug, trace, silent');
+
 
 /** Every variable the local stats API reads; the README's configuration table mirrors this list. */
 export const localConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('a host name or address to listen on'),
   PORT: intIn(0, 65535, 4000),
   DATABASE_URL: databaseUrl('sqlite:./data/printernizer-stats.sqlite'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+  LOG_LEVEL: logLevel,
   APP_VERSION: z
     .string()
     .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$/)
     .optional()
     .describe('a version such as 2.42.0'),
   DEPLOYMENT_MODE: z
-    .preprocess((v) => (typeof v === 'string' && v !== '' ? v.toUpperCase().replace(/[- ]/g, '_') : undefined), z.enum(deploymentModes).optional())
+    .preprocess((v) => (typeof v === 'string' && v !== '' ? v.toUpperCase().replace(/[- ]/g, '_') : undefined), z.enum(DEPLOYMENT_MODES).optional())
     .describe('one of home_assistant, docker, raspberry_pi, standalone'),
   TZ: z.string().optional().describe('an IANA time zone such as Europe/Berlin'),
   DO_NOT_TRACK: flag,
@@ -68,7 +71,7 @@ export interface LocalConfig {
   databaseUrl: string;
   logLevel: LocalConfigEnv['LOG_LEVEL'];
   appVersion?: string;
-  deploymentMode?: (typeof deploymentModes)[number];
+  deploymentMode?: DeploymentMode;
   timeZone?: string;
   /** The environment variable that switches statistics off whatever the consent, or null. */
   killSwitch: string | null;

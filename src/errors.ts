@@ -25,6 +25,12 @@ export const UserInputError = {
   invalid: (message: string) => codedError('BAD_USER_INPUT', message),
 };
 
+/** For @pothos/plugin-zod: the first issue as BAD_USER_INPUT naming the argument. */
+export function zodArgumentError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): GraphQLError {
+  const issue = error.issues[0]!;
+  return UserInputError.field(issue.path.map(String).join('.') || 'input', issue.message);
+}
+
 export const StorageError = {
   /** The database could not take the write (locked, full, gone); nothing was stored. */
   unavailable: (what: string) =>

@@ -2,8 +2,8 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../src/clock.js';
@@ -11,6 +11,7 @@ import { databaseKind, openDatabase } from '../../src/db.js';
 import { useErrorCodes } from '../../src/error-codes-plugin.js';
 import { createJob } from '../../src/jobs/scheduler.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { loggedMaskedErrors, yogaLogging } from '../../src/server-kit.js';
 import { clientAddress } from './auth.js';
 import type { AggregatorConfig } from './config.js';
 import type { AggregatorContext } from './context.js';
@@ -128,19 +129,8 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     graphiql: { title: 'Printernizer statistics aggregator' },
     renderGraphiQL,
     cors: { origin: '*', credentials: false, methods: ['GET', 'POST'] },
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original && !(original instanceof GraphQLError)) logger.error({ err: original }, 'unexpected error in a GraphQL request');
-        return maskError(error, message, isDev);
-      },
-    },
+    logging: yogaLogging(logger),
+    maskedErrors: loggedMaskedErrors(logger),
     context: ({ request, req }) => ({
       em: orm.em.fork(),
       services,

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ZodPlugin from '@pothos/plugin-zod';
 import { DateTimeResolver } from 'graphql-scalars';
 
-import { UserInputError } from '../../src/errors.js';
+import { zodArgumentError } from '../../src/errors.js';
 import type { AggregatorContext } from './context.js';
 
 /** The aggregator's Pothos builder: plugins and scalars only; types live in schema/. */
@@ -15,12 +15,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   plugins: [ZodPlugin],
-  zod: {
-    validationError: (error) => {
-      const issue = error.issues[0]!;
-      return UserInputError.field(issue.path.join('.') || 'input', issue.message);
-    },
-  },
+  zod: { validationError: zodArgumentError },
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);

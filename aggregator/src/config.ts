@@ -1,14 +1,6 @@
 import { z } from 'zod';
 
-import { parseEnv } from '../../src/config.js';
-
-const flag = z
-  .enum(['0', '1', 'true', 'false', ''])
-  .default('')
-  .transform((v) => v === '1' || v === 'true')
-  .describe('1 or 0');
-const intIn = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback).describe(`a whole number from ${min} to ${max}`);
+import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../src/config.js';
 const keyList = z
   .string()
   .default('')
@@ -20,11 +12,7 @@ const keyList = z
 export const aggregatorConfigSchema = z.object({
   AGGREGATOR_HOST: z.string().min(1).default('127.0.0.1').describe('a host name or address to listen on'),
   AGGREGATOR_PORT: intIn(0, 65535, 8080),
-  AGGREGATOR_DATABASE_URL: z
-    .string()
-    .default('sqlite:./data/aggregator.sqlite')
-    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v))
-    .describe('sqlite:<path> or postgresql://user@host:port/database'),
+  AGGREGATOR_DATABASE_URL: databaseUrl('sqlite:./data/aggregator.sqlite'),
   AGGREGATOR_API_KEYS: keyList,
   AGGREGATOR_ADMIN_KEY: z.string().min(16).max(256).optional().describe('a key of 16 to 256 characters'),
   AGGREGATOR_RATE_LIMIT_PER_HOUR: intIn(1, 100_000, 10),
@@ -34,10 +22,7 @@ export const aggregatorConfigSchema = z.object({
   AGGREGATOR_RETENTION_DAYS: intIn(1, 3650, 730),
   AGGREGATOR_MAX_BODY_BYTES: intIn(1024, 10_485_760, 65_536),
   AGGREGATOR_TRUST_PROXY: flag,
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+  LOG_LEVEL: logLevel,
 });
 
 export interface AggregatorConfig {
