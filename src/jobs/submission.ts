@@ -76,7 +76,11 @@ export class SubmissionJob {
     return Math.ceil(attempts / (this.services.config.retryCount + 1));
   }
 
-  #exclusive<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` when no delivery is under way. Opting out and deleting go through here, so a report
+   * cannot be cancelled while its send is in flight (and then counted twice after a re-opt-in).
+   */
+  exclusive<T>(run: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => {});
     return next;
@@ -84,7 +88,7 @@ export class SubmissionJob {
 
   /** A scheduled run: deletions, then due pending reports, then a new report if one is due. */
   runScheduled(): Promise<void> {
-    return this.#exclusive(async () => {
+    return this.exclusive(async () => {
       if (this.#stopping) return;
       const em = this.services.orm.em.fork();
       await this.#deliverDeletions(em);
@@ -109,7 +113,7 @@ export class SubmissionJob {
    * days since the last one is built and sent; otherwise NOTHING_TO_SUBMIT.
    */
   submitNow(): Promise<Submission> {
-    return this.#exclusive(async () => {
+    return this.exclusive(async () => {
       const em = this.services.orm.em.fork();
       const settings = await loadSettings(em);
       if (!statisticsEnabled(this.services, settings)) {
@@ -152,13 +156,28 @@ export class SubmissionJob {
     );
   }
 
-  /** One transaction: the exact payload into the outbox, its events assigned to it. Only then is it sent. */
+  /**
+   * One short transaction: the period's events assigned to a new report, the report counted from
+   * exactly those events, and the exact payload stored in the outbox. Only then is it sent.
+   * Plugins are asked for the fleet before the transaction, so none of them can hold it open.
+   */
   async #build(em: EntityManager, settings: UsageSettings, window: ReportWindow, now: Date): Promise<Submission> {
+    const fleet = await this.services.fleet(em);
     return em.transactional(async (tx) => {
       const reportId = randomUUID();
-      const payload = await buildReport({ em: tx, kind: this.services.kind, settings, environment: this.services.environment, window, reportId, now, fleet: this.services.fleet });
-      usageReportSchema.parse(payload);
       await tx.nativeUpdate(UsageEvent, { reportId: null, occurredAt: { $gte: window.floor, $lt: window.end } }, { reportId });
+      const payload = await buildReport({
+        em: tx,
+        kind: this.services.kind,
+        settings,
+        environment: this.services.environment,
+        window,
+        reportId,
+        events: 'assigned',
+        now,
+        fleet: async () => fleet,
+      });
+      usageReportSchema.parse(payload);
       return tx.create(Submission, {
         id: reportId,
         status: 'PENDING',

@@ -23,6 +23,12 @@ export interface BuildInput {
   environment: InstallationEnvironment;
   window: ReportWindow;
   reportId: string;
+  /**
+   * Which events to count: those already assigned to `reportId` (building: assign first, then
+   * count, so an event committed meanwhile can never be assigned without being counted), or the
+   * ones that building would assign now (preview).
+   */
+  events: 'assigned' | 'unassigned';
   now: Date;
   fleet: FleetProvider;
 }
@@ -43,8 +49,8 @@ const USAGE_COUNTERS: Record<keyof Omit<UsageReport['usage'], 'uptimeHours'>, Us
  */
 export async function buildReport(input: BuildInput): Promise<UsageReport> {
   const { em, window } = input;
-  const where = 'report_id is null and occurred_at >= ? and occurred_at < ?';
-  const bounds = [window.floor, window.end];
+  const [where, bounds] =
+    input.events === 'assigned' ? ['report_id = ?', [input.reportId]] : ['report_id is null and occurred_at >= ? and occurred_at < ?', [window.floor, window.end]];
   const typeRows = await query<{ type: UsageEventType; n: unknown }>(em, `select type, count(*) as n from usage_event where ${where} group by type`, bounds);
   const byType = new Map(typeRows.map((r) => [r.type, toInt(r.n)]));
   const errorRows = await query<{ error_type: string; component: string | null; n: unknown }>(

@@ -64,6 +64,6 @@ builder.mutationField('optOutUsageStatistics', (t) =>
     type: UsageSettingsRef,
     description: 'Withdraws consent and cancels reports not yet sent. With deleteRemoteData, also asks the aggregator to delete everything it holds.',
     args: { deleteRemoteData: t.arg.boolean({ defaultValue: false }) },
-    resolve: async (_, args, { em, services }) => settingsView(services, await optOut(services, em, args.deleteRemoteData ?? false)),
+    resolve: async (_, args, { em, services }) => settingsView(services, await services.submissions.exclusive(() => optOut(services, em, args.deleteRemoteData ?? false))),
   }),
 );

@@ -81,6 +81,6 @@ builder.mutationField('deleteUsageData', (t) =>
     type: DeleteUsageDataResult,
     description: 'Deletes every local event and report and resets the identity. With deleteRemoteData, the aggregator is asked to delete its copy too.',
     args: { deleteRemoteData: t.arg.boolean({ defaultValue: false }) },
-    resolve: (_, a, { em, services }) => deleteUsageData(services, em, a.deleteRemoteData ?? false),
+    resolve: (_, a, { em, services }) => services.submissions.exclusive(() => deleteUsageData(services, em, a.deleteRemoteData ?? false)),
   }),
 );

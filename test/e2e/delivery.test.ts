@@ -142,6 +142,17 @@ for (const db of await testDatabaseKinds()) {
     assert.is(forbidden.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
 
+  test('opting out while a send is in flight waits for it: a delivered report is never cancelled', async ({ p }) => {
+    await optInAndRecord(p);
+    p.proxy.faults.push('slow');
+    const sending = p.local.gql(SUBMIT);
+    while (p.proxy.requests === 0) await new Promise((r) => setTimeout(r, 5));
+    await p.local.ok(`mutation { optOutUsageStatistics { consent } }`);
+    assert.is((await sending).data.submitUsageReport.status, 'SENT');
+    assert.equal((await p.local.ok(LEDGER)).submissions.map((s: any) => s.status), ['SENT']);
+    assert.is(await p.local.app.orm.em.fork().count(UsageEvent, { reportId: { $ne: null } }), 3, 'its events stay counted in it');
+  });
+
   test('deleteUsageData(deleteRemoteData: true) while the aggregator is down leaves nothing there once it is back', async ({ p }) => {
     await optInAndRecord(p);
     const sub = (await p.local.ok(SUBMIT)).submitUsageReport;

@@ -4,7 +4,7 @@ import { API_KEY, createTestAggregator, type TestAggregator } from '../../aggreg
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { TempDatabase } from '../helpers/temp-database.js';
 
-export type Fault = 'ok' | '503' | 'timeout' | 'rate-limited' | 'rate-limited-long' | 'drop-after-commit' | 'refused';
+export type Fault = 'ok' | 'slow' | '503' | 'timeout' | 'rate-limited' | 'rate-limited-long' | 'drop-after-commit' | 'refused';
 
 /**
  * Sits between the local API and the aggregator (in-process) and injects one fault per request
@@ -33,6 +33,7 @@ export class FaultProxy {
       case 'rate-limited-long':
         return reply(429, { errors: [{ message: 'Too many', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 3600 } }] }, { 'retry-after': '3600' });
       default: {
+        if (fault === 'slow') await new Promise((r) => setTimeout(r, 250));
         const res = await this.aggregator.app.yoga.fetch(url, { method: 'POST', headers: init.headers, body: init.body }, { req: { socket: { remoteAddress: '127.0.0.1' } } });
         if (fault === 'drop-after-commit') {
           await res.text();
