@@ -135,11 +135,16 @@ for (const db of await testDatabaseKinds()) {
     // 2026-11-27 (yesterday when it is 2026-11-28) had 6 reports like every day: nothing to flag.
     t.clock.set('2026-11-28T12:00:00Z');
     assert.equal((await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('report_volume')), []);
-    // No report at all on 2026-11-28: seen from 2026-11-29, that is a drop.
+    // A burst on 2026-11-28: 30 reports against a mean of 6 a day. Seen from 2026-11-29, a spike.
+    for (let i = 0; i < 30; i++) await t.submit(makeReport({ end: '2026-11-28T00:00:00.000Z', days: 1 }));
     t.clock.set('2026-11-29T12:00:00Z');
-    const kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.map((a: any) => a.kind);
-    assert.ok(kinds.includes('report_volume_drop'), JSON.stringify(kinds));
-    assert.not.ok(kinds.includes('report_volume_spike'));
+    let kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('report_volume'));
+    assert.equal(kinds.map((a: any) => [a.kind, a.severity]), [['report_volume_spike', 'info']]);
+    assert.match(kinds[0].message, /^30 reports yesterday against a 30-day mean of 6\.0 a day/);
+    // Then nothing on 2026-11-29: seen from 2026-11-30, a drop.
+    t.clock.set('2026-11-30T12:00:00Z');
+    kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('report_volume'));
+    assert.equal(kinds.map((a: any) => [a.kind, a.severity]), [['report_volume_drop', 'medium']]);
   });
 
   test.run();
