@@ -168,7 +168,6 @@ export class SubmissionJob {
       await tx.nativeUpdate(UsageEvent, { reportId: null, occurredAt: { $gte: window.floor, $lt: window.end } }, { reportId });
       const payload = await buildReport({
         em: tx,
-        kind: this.services.kind,
         settings,
         environment: this.services.environment,
         window,

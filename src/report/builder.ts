@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 
 import { isoDay } from '../clock.js';
-import type { DatabaseKind } from '../db.js';
 import type { UsageEventType } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { countryFromTimeZone, type InstallationEnvironment } from '../services/installation.js';
@@ -13,12 +12,10 @@ import type { ReportWindow } from './period.js';
 /** Shown in a preview before opt-in: the real id is created at the first opt-in. */
 export const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 
-export type FleetStats = UsageReport['fleet'];
-export type FleetProvider = (em: EntityManager) => Promise<FleetStats>;
+export type FleetProvider = (em: EntityManager) => Promise<UsageReport['fleet']>;
 
 export interface BuildInput {
   em: EntityManager;
-  kind: DatabaseKind;
   settings: UsageSettings;
   environment: InstallationEnvironment;
   window: ReportWindow;

@@ -19,5 +19,5 @@ export async function previewReport(services: LocalServices, em: EntityManager):
   const settings = await loadSettings(em);
   const now = services.clock.now();
   const window = await nextReportWindow(em, settings, now, services.config.submissionIntervalDays);
-  return buildReport({ em, kind: services.kind, settings, environment: services.environment, window, reportId: PLACEHOLDER_ID, events: 'unassigned', now, fleet: services.fleet });
+  return buildReport({ em, settings, environment: services.environment, window, reportId: PLACEHOLDER_ID, events: 'unassigned', now, fleet: services.fleet });
 }
