@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { GraphQLError } from 'graphql';
 
 import { usageReportSchema, type UsageReport } from '../../src/report/contract.js';
-import { toDate } from '../../src/services/sql.js';
+import { execute, query, toDate } from '../../src/services/sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { AuthError, IngestError } from './errors.js';
 import type { AggregatorServices } from './services.js';
@@ -39,11 +39,10 @@ export function validateReport(input: unknown): UsageReport {
   throw IngestError.invalid(issue.path.join('.') || 'report', problem);
 }
 
-async function run(em: EntityManager, text: string, params: unknown[]): Promise<number> {
-  const platform = em.getPlatform();
-  const bound = params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p));
-  const res = await em.getConnection().execute<{ affectedRows: number }>(text, bound as never[], 'run', em.getTransactionContext());
-  return res.affectedRows;
+/** The stored secret hash of an installation, or null when it never reported. */
+async function secretHashOf(em: EntityManager, installationId: string): Promise<string | null> {
+  const [row] = await query<{ secret_hash: string }>(em, 'select secret_hash from installation where id = ?', [installationId]);
+  return row?.secret_hash ?? null;
 }
 
 /**
@@ -60,8 +59,8 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   const installationId = report.installation.installationId;
   const payloadHash = canonicalHash(report);
 
-  const [known] = await em.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [installationId]);
-  if (known && !safeEqual(known.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  const known = await secretHashOf(em, installationId);
+  if (known && !safeEqual(known, secretHash)) throw AuthError.wrongSecret();
   const earlier = await duplicateOf(em, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
 
@@ -97,7 +96,8 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 }
 
 async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
-  const [row] = await em.getConnection().execute<{ installation_id: string; payload_hash: string; received_at: unknown }[]>(
+  const [row] = await query<{ installation_id: string; payload_hash: string; received_at: unknown }>(
+    em,
     'select installation_id, payload_hash, received_at from report where id = ?',
     [reportId],
   );
@@ -113,30 +113,29 @@ async function store(tx: EntityManager, r: UsageReport, secretHash: string, payl
   const errors = r.errors.reduce((n, e) => n + e.count, 0);
   const latest = [i.appVersion, i.platform, i.deploymentMode, i.countryCode, r.fleet.printerCount, JSON.stringify(r.fleet.printerTypes), JSON.stringify(r.features), errors];
 
-  await run(
+  await execute(
     tx,
     `insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
     [i.installationId, secretHash, now, now, periodEnd, ...latest],
   );
-  const [owner] = await tx.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [i.installationId], 'all', tx.getTransactionContext());
   // Two first reports raced with different secrets: the first one stored wins.
-  if (!safeEqual(owner!.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  if (!safeEqual((await secretHashOf(tx, i.installationId))!, secretHash)) throw AuthError.wrongSecret();
 
-  await run(
+  await execute(
     tx,
     'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values (?, ?, ?, ?, ?, ?, ?, ?)',
     [r.reportId, i.installationId, now, r.schemaVersion, periodStart, periodEnd, payloadHash, JSON.stringify(r)],
   );
   // A report delivered late (an older period) must not overwrite newer state.
-  await run(
+  await execute(
     tx,
     `update installation set latest_period_end = ?, app_version = ?, platform = ?, deployment_mode = ?, country_code = ?, printer_count = ?, printer_types = ?, features = ?, error_count = ?
      where id = ? and latest_period_end <= ?`,
     [periodEnd, ...latest, i.installationId, periodEnd],
   );
-  await run(tx, 'update installation set last_report_at = ? where id = ? and last_report_at < ?', [now, i.installationId, now]);
-  await run(
+  await execute(tx, 'update installation set last_report_at = ? where id = ? and last_report_at < ?', [now, i.installationId, now]);
+  await execute(
     tx,
     `insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (?, ?, 1, ?, ?)
      on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
@@ -152,13 +151,13 @@ async function store(tx: EntityManager, r: UsageReport, secretHash: string, payl
 export async function deleteInstallation(s: AggregatorServices, em: EntityManager, installationId: string, caller: { secret: string | null; adminKey: string | null }): Promise<number> {
   const admin = s.config.adminKey !== null && caller.adminKey !== null && safeEqual(caller.adminKey, s.config.adminKey);
   if (!admin && !caller.secret) throw AuthError.notOwner();
-  const [known] = await em.getConnection().execute<{ secret_hash: string }[]>('select secret_hash from installation where id = ?', [installationId]);
+  const known = await secretHashOf(em, installationId);
   if (!known) return 0;
-  if (!admin && !safeEqual(known.secret_hash, hashSecret(caller.secret!))) throw AuthError.notOwner();
+  if (!admin && !safeEqual(known, hashSecret(caller.secret!))) throw AuthError.notOwner();
   const deleted = await em.transactional(async (tx) => {
-    const reports = await run(tx, 'delete from report where installation_id = ?', [installationId]);
-    await run(tx, 'delete from installation_week where installation_id = ?', [installationId]);
-    await run(tx, 'delete from installation where id = ?', [installationId]);
+    const reports = await execute(tx, 'delete from report where installation_id = ?', [installationId]);
+    await execute(tx, 'delete from installation_week where installation_id = ?', [installationId]);
+    await execute(tx, 'delete from installation where id = ?', [installationId]);
     return reports;
   });
   await s.limiter.forget('installation', installationId);

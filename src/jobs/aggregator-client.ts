@@ -60,7 +60,9 @@ async function postOnce(o: ClientOptions, query: string, variables: unknown, hea
   } catch (err) {
     if (signal.aborted) throw new AbortError(new DeliveryError('ABORTED', 'stopped while sending', true));
     if (attempt.aborted) throw new DeliveryError('TIMEOUT', `no answer within ${o.timeoutMs / 1000} s`, true);
-    throw new DeliveryError('NETWORK_ERROR', (err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message, true);
+    // fetch reports "fetch failed"; the reason (ECONNREFUSED, …) is in its cause.
+    const cause = (err as { cause?: { message?: string } }).cause;
+    throw new DeliveryError('NETWORK_ERROR', cause?.message ?? (err as Error).message, true);
   }
   let body: { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[] } = {};
   try {

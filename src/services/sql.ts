@@ -7,9 +7,18 @@ import type { DatabaseKind } from '../db.js';
  * (epoch milliseconds on SQLite, timestamptz on PostgreSQL), so comparisons are on instants.
  */
 export async function query<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+  return em.getConnection().execute<T[]>(text, bind(em, params), 'all', em.getTransactionContext());
+}
+
+/** Runs a write with `?` placeholders (dates bound as for `query`); returns the affected rows. */
+export async function execute(em: EntityManager, text: string, params: unknown[] = []): Promise<number> {
+  const res = await em.getConnection().execute<{ affectedRows: number }>(text, bind(em, params), 'run', em.getTransactionContext());
+  return res.affectedRows;
+}
+
+function bind(em: EntityManager, params: unknown[]): never[] {
   const platform = em.getPlatform();
-  const bound = params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p));
-  return em.getConnection().execute<T[]>(text, bound as never[], 'all', em.getTransactionContext());
+  return params.map((p) => (p instanceof Date ? platform.processDateProperty(p) : p)) as never[];
 }
 
 /** SQL for the UTC day number (days since 1970-01-01) of a timestamp column. */

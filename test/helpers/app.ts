@@ -33,7 +33,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A host with nothing to detect: STANDALONE Linux in Europe/Berlin unless told otherwise. */
+/** A host with nothing to detect: STANDALONE Linux (tests set TZ=Europe/Berlin in the config). */
 export const plainHost: HostProbe = { env: {}, exists: () => false, read: () => null, platform: 'linux' };
 
 export interface TestAppOptions {
