@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { createTestAggregator, makeReport } from '../aggregator/test/helpers/aggregator.js';
-import type { DatabaseKind } from '../src/db.js';
+import type { DatabaseKind } from '../common/db.js';
 import { createTestApp } from '../test/helpers/app.js';
 import { postgresReachable } from '../test/helpers/temp-database.js';
 

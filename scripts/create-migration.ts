@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 import type { MigrationObject } from '@mikro-orm/core';
 
-import { openDatabase, type DatabaseKind } from '../src/db.js';
+import { openDatabase, type DatabaseKind } from '../common/db.js';
 import { createTempDatabase } from '../test/helpers/temp-database.js';
 
 const service = process.argv[2] ?? 'local';

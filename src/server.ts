@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadLocalConfig } from './config.js';
 import { PluginError } from './errors.js';
-import { orExit, serve } from './server-kit.js';
+import { orExit, serve } from '../common/server-kit.js';
 
 const config = await orExit(() => loadLocalConfig(), [ConfigError]);
 // STRICT_PLUGINS=1 turns a refused plugin into a start-up failure.

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, utcMidnight } from '../../src/clock.js';
-import type { DatabaseKind } from '../../src/db.js';
-import { dayNumberSql, query, toInt } from '../../src/services/sql.js';
+import { DAY_MS, utcMidnight } from '../../common/clock.js';
+import type { DatabaseKind } from '../../common/db.js';
+import { dayNumberSql, query, toInt } from '../../common/sql.js';
 import { ACTIVE_DAYS } from './summary.js';
 import { recentWeeks } from './week.js';
 

@@ -6,12 +6,12 @@ import { Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNod
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
-import { systemClock, type Clock } from '../../src/clock.js';
-import { databaseKind, openDatabase } from '../../src/db.js';
-import { useErrorCodes } from '../../src/error-codes-plugin.js';
-import { createJob } from '../../src/jobs/scheduler.js';
-import { createLogger, type Logger } from '../../src/logger.js';
-import { loggedMaskedErrors, yogaLogging } from '../../src/server-kit.js';
+import { systemClock, type Clock } from '../../common/clock.js';
+import { databaseKind, openDatabase } from '../../common/db.js';
+import { useErrorCodes } from '../../common/error-codes-plugin.js';
+import { createJob } from '../../common/scheduler.js';
+import { createLogger, type Logger } from '../../common/logger.js';
+import { loggedMaskedErrors, yogaLogging } from '../../common/server-kit.js';
 import { clientAddress } from './auth.js';
 import type { AggregatorConfig } from './config.js';
 import type { AggregatorContext } from './context.js';

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ZodPlugin from '@pothos/plugin-zod';
 import { DateTimeResolver } from 'graphql-scalars';
 
-import { zodArgumentError } from '../../src/errors.js';
+import { zodArgumentError } from '../../common/errors.js';
 import type { AggregatorContext } from './context.js';
 
 /** The aggregator's Pothos builder: plugins and scalars only; types live in schema/. */

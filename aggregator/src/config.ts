@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../src/config.js';
+import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../common/config.js';
 const keyList = z
   .string()
   .default('')

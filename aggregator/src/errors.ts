@@ -1,4 +1,4 @@
-import { codedError } from '../../src/errors.js';
+import { codedError } from '../../common/errors.js';
 
 export { codedError };
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
-import { usageReportSchema, type UsageReport } from '../../src/report/contract.js';
-import { execute, query, toDate } from '../../src/services/sql.js';
+import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
+import { execute, query, toDate } from '../../common/sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { AuthError, IngestError } from './errors.js';
 import type { AggregatorServices } from './services.js';

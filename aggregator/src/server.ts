@@ -1,5 +1,5 @@
-import { ConfigError } from '../../src/config.js';
-import { orExit, serve } from '../../src/server-kit.js';
+import { ConfigError } from '../../common/config.js';
+import { orExit, serve } from '../../common/server-kit.js';
 import { createAggregatorApp } from './app.js';
 import { loadAggregatorConfig } from './config.js';
 

@@ -2,8 +2,8 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-import type { Clock } from '../../src/clock.js';
-import type { DatabaseKind } from '../../src/db.js';
+import type { Clock } from '../../common/clock.js';
+import type { DatabaseKind } from '../../common/db.js';
 import type { AggregatorConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';

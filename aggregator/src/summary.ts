@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS } from '../../src/clock.js';
-import { query, toDate, toInt } from '../../src/services/sql.js';
-import type { UsageReport } from '../../src/report/contract.js';
+import { DAY_MS } from '../../common/clock.js';
+import { query, toDate, toInt } from '../../common/sql.js';
+import type { UsageReport } from '../../common/report/contract.js';
 import { recentWeeks } from './week.js';
 
 export const ACTIVE_DAYS = 30;

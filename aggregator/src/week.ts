@@ -1,4 +1,4 @@
-import { DAY_MS, isoDay } from '../../src/clock.js';
+import { DAY_MS, isoDay } from '../../common/clock.js';
 
 /** Monday (UTC) of the ISO week containing `at`, as YYYY-MM-DD. */
 export function isoWeekStart(at: Date): string {

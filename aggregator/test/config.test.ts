@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../common/config.js';
 import { loadAggregatorConfig } from '../src/config.js';
 
 const test = suite('aggregator configuration');

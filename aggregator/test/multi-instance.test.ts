@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { query, toInt } from '../../src/services/sql.js';
+import { query, toInt } from '../../common/sql.js';
 import { redisReachable, TEST_REDIS_URL } from '../../test/helpers/redis.js';
 import { createTempDatabase, postgresReachable, type TempDatabase } from '../../test/helpers/temp-database.js';
 import { createTestAggregator, makeReport, type TestAggregator } from './helpers/aggregator.js';

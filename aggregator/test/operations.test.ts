@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { pino } from 'pino';
 
 import { testDatabaseKinds } from '../../test/helpers/databases.js';
-import { query } from '../../src/services/sql.js';
+import { query } from '../../common/sql.js';
 import { createTestAggregator, makeReport, SUBMIT, API_KEY, type TestAggregator } from './helpers/aggregator.js';
 
 const get = (t: TestAggregator, path: string) => t.app.yoga.fetch(`http://aggregator.test${path}`);

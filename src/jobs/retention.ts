@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS } from '../clock.js';
+import { DAY_MS } from '../../common/clock.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UptimeSession } from '../entities/uptime-session.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';

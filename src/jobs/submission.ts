@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, MINUTE_MS } from '../clock.js';
+import { DAY_MS, MINUTE_MS } from '../../common/clock.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { codedError, ConsentError } from '../errors.js';
 import { buildReport } from '../report/builder.js';
-import { usageReportSchema } from '../report/contract.js';
+import { usageReportSchema } from '../../common/report/contract.js';
 import { nextReportWindow, type ReportWindow } from '../report/period.js';
 import type { LocalServices } from '../services/index.js';
 import { loadSettings, statisticsEnabled } from '../services/settings.js';

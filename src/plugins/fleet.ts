@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { Printer } from '../entities/printer.entity.js';
 import { PluginError } from '../errors.js';
-import type { UsageReport } from '../report/contract.js';
+import type { UsageReport } from '../../common/report/contract.js';
 import type { FleetCount, HostPrinter } from './api.js';
 import { pluginLogger, type PluginRegistry } from './registry.js';
 import { callWithTimeout } from './timeout.js';

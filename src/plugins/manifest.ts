@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { PluginError } from '../errors.js';
-import { MODEL_PATTERN, SLUG_PATTERN } from '../report/contract.js';
+import { MODEL_PATTERN, SLUG_PATTERN } from '../../common/report/contract.js';
 import { PLUGIN_API_VERSION, type PrinterPluginDefinition } from './api.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');

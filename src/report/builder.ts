@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { isoDay } from '../clock.js';
+import { isoDay } from '../../common/clock.js';
 import type { UsageEventType } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { countryFromTimeZone, type InstallationEnvironment } from '../services/installation.js';
-import { query, toInt } from '../services/sql.js';
+import { query, toInt } from '../../common/sql.js';
 import { uptimeHoursBetween } from '../services/uptime.js';
-import { REPORT_FIELDS, REPORT_SCHEMA_VERSION, type UsageReport } from './contract.js';
+import { REPORT_FIELDS, REPORT_SCHEMA_VERSION, type UsageReport } from '../../common/report/contract.js';
 import type { ReportWindow } from './period.js';
 
 /** Shown in a preview before opt-in: the real id is created at the first opt-in. */

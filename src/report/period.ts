@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, utcMidnight } from '../clock.js';
+import { DAY_MS, utcMidnight } from '../../common/clock.js';
 import { Submission } from '../entities/submission.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 

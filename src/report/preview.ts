@@ -4,7 +4,7 @@ import { Submission } from '../entities/submission.entity.js';
 import type { LocalServices } from '../services/index.js';
 import { loadSettings } from '../services/settings.js';
 import { buildReport, PLACEHOLDER_ID } from './builder.js';
-import type { UsageReport } from './contract.js';
+import type { UsageReport } from '../../common/report/contract.js';
 import { nextReportWindow } from './period.js';
 
 /**

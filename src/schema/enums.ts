@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import { SUBMISSION_STATUSES } from '../entities/submission.entity.js';
 import { USAGE_EVENT_TYPES } from '../entities/usage-event.entity.js';
 import { CONSENT_STATES } from '../entities/usage-settings.entity.js';
-import { DEPLOYMENT_MODES, PLATFORMS } from '../report/contract.js';
+import { DEPLOYMENT_MODES, PLATFORMS } from '../../common/report/contract.js';
 
 export const UsageEventTypeEnum = builder.enumType('UsageEventType', { values: USAGE_EVENT_TYPES });
 export const ConsentStateEnum = builder.enumType('ConsentState', { values: CONSENT_STATES });

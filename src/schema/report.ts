@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { REPORT_FIELDS, type ReportField, type UsageReport } from '../report/contract.js';
+import { REPORT_FIELDS, type ReportField, type UsageReport } from '../../common/report/contract.js';
 import { previewReport } from '../report/preview.js';
 import { DeploymentModeEnum, PlatformEnum } from './enums.js';
 

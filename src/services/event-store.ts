@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import { StorageError, UserInputError } from '../errors.js';
 import { UsageEvent, type UsageEventType } from '../entities/usage-event.entity.js';
 import { MAX_EVENTS_PER_CALL, validateEvent, type UsageEventInput } from './events.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import type { Clock } from '../clock.js';
-import { MINUTE_MS } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
+import { MINUTE_MS } from '../../common/clock.js';
 import { UserInputError } from '../errors.js';
 import { USAGE_EVENT_TYPES, type UsageEventType } from '../entities/usage-event.entity.js';
-import { SLUG_PATTERN } from '../report/contract.js';
+import { SLUG_PATTERN } from '../../common/report/contract.js';
 
 /** What a caller may send for one event (the GraphQL RecordUsageEventInput). */
 export interface UsageEventInput {

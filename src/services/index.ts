@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { LocalConfig } from '../config.js';
-import type { DatabaseKind } from '../db.js';
+import type { DatabaseKind } from '../../common/db.js';
 import type { SubmissionJob } from '../jobs/submission.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { FleetProvider } from '../report/builder.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import ct from 'countries-and-timezones';
 
 import type { LocalConfig } from '../config.js';
-import type { DeploymentMode, Platform } from '../report/contract.js';
+import type { DeploymentMode, Platform } from '../../common/report/contract.js';
 
 /** What the report says about the machine: detected once at start-up, nothing identifying. */
 export interface InstallationEnvironment {

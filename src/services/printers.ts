@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import { Printer } from '../entities/printer.entity.js';
 import { UserInputError } from '../errors.js';
 import type { PluginRegistry, RegisteredType } from '../plugins/registry.js';

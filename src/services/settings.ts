@@ -2,12 +2,12 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, isoDay, utcMidnight } from '../clock.js';
+import { DAY_MS, isoDay, utcMidnight } from '../../common/clock.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import { UsageSettings } from '../entities/usage-settings.entity.js';
-import { REPORT_SCHEMA_VERSION } from '../report/contract.js';
+import { REPORT_SCHEMA_VERSION } from '../../common/report/contract.js';
 import type { LocalServices } from './index.js';
 
 export const SETTINGS_ID = 1;

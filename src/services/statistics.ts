@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, isoDay } from '../clock.js';
-import type { DatabaseKind } from '../db.js';
+import { DAY_MS, isoDay } from '../../common/clock.js';
+import type { DatabaseKind } from '../../common/db.js';
 import { UsageEvent, type UsageEventType } from '../entities/usage-event.entity.js';
 import { UserInputError } from '../errors.js';
-import { dayNumberSql, query, toInt } from './sql.js';
+import { dayNumberSql, query, toInt } from '../../common/sql.js';
 import { uptimeHoursBetween } from './uptime.js';
 
 export interface EventTypeCount {

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 
-import { HOUR_MS, MINUTE_MS, type Clock } from '../clock.js';
+import { HOUR_MS, MINUTE_MS, type Clock } from '../../common/clock.js';
 import { UptimeSession } from '../entities/uptime-session.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { query, toInt } from '../../src/services/sql.js';
+import { query, toInt } from '../../common/sql.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createPair, type Pair } from './harness.js';

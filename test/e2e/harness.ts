@@ -1,4 +1,4 @@
-import type { DatabaseKind } from '../../src/db.js';
+import type { DatabaseKind } from '../../common/db.js';
 import type { Transport } from '../../src/jobs/aggregator-client.js';
 import { API_KEY, createTestAggregator, type TestAggregator } from '../../aggregator/test/helpers/aggregator.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';

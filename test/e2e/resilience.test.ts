@@ -3,11 +3,11 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { DAY_MS } from '../../src/clock.js';
+import { DAY_MS } from '../../common/clock.js';
 import { Submission } from '../../src/entities/submission.entity.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { UsageSettings } from '../../src/entities/usage-settings.entity.js';
-import { query, toInt } from '../../src/services/sql.js';
+import { query, toInt } from '../../common/sql.js';
 import { API_KEY, createTestAggregator, type TestAggregator } from '../../aggregator/test/helpers/aggregator.js';
 import { createTestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';

@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 
 import { createApp, type LocalApp } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../common/clock.js';
 import { loadLocalConfig } from '../../src/config.js';
-import type { DatabaseKind } from '../../src/db.js';
+import type { DatabaseKind } from '../../common/db.js';
 import type { DeliveryOptions } from '../../src/jobs/submission.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../common/logger.js';
 import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';
 

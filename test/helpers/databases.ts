@@ -1,4 +1,4 @@
-import type { DatabaseKind } from '../../src/db.js';
+import type { DatabaseKind } from '../../common/db.js';
 import { postgresReachable } from './temp-database.js';
 
 /**

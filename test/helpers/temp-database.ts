@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-import type { DatabaseKind } from '../../src/db.js';
+import type { DatabaseKind } from '../../common/db.js';
 
 /** The PostgreSQL server the tests and the migration script may create throwaway databases on. */
 export const ADMIN_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { Submission } from '../../src/entities/submission.entity.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { PLACEHOLDER_ID } from '../../src/report/builder.js';
-import { REPORT_FIELDS, usageReportSchema } from '../../src/report/contract.js';
+import { REPORT_FIELDS, usageReportSchema } from '../../common/report/contract.js';
 import { countryFromTimeZone, detectDeploymentMode, type HostProbe } from '../../src/services/installation.js';
 import { createTestApp, plainHost, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';

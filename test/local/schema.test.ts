@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { openDatabase } from '../../src/db.js';
+import { openDatabase } from '../../common/db.js';
 import { entities } from '../../src/entities/index.js';
 import { localMigrations } from '../../src/migrations/index.js';
 import { entities as aggregatorEntities } from '../../aggregator/src/entities/index.js';

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { HOUR_MS, MINUTE_MS } from '../../src/clock.js';
+import { HOUR_MS, MINUTE_MS } from '../../common/clock.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 

@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-import type { UsageReport } from '../../../src/report/contract.js';
+import type { UsageReport } from '../../../common/report/contract.js';
 
 /**
  * One reporting installation: the hash of its secret (trust on first use) and the state of its

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS } from '../../../src/clock.js';
+import { DAY_MS } from '../../../common/clock.js';
 import { Report } from '../entities/report.entity.js';
 
 /**

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_MODES, PLATFORMS } from '../../../src/report/contract.js';
+import { DEPLOYMENT_MODES, PLATFORMS } from '../../../common/report/contract.js';
 import { builder } from '../builder.js';
 import { deleteInstallation, submitReport, type SubmitResult } from '../ingest.js';
 

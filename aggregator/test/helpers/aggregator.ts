@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import { ManualClock } from '../../../src/clock.js';
-import type { DatabaseKind } from '../../../src/db.js';
-import type { Logger } from '../../../src/logger.js';
-import type { UsageReport } from '../../../src/report/contract.js';
+import { ManualClock } from '../../../common/clock.js';
+import type { DatabaseKind } from '../../../common/db.js';
+import type { Logger } from '../../../common/logger.js';
+import type { UsageReport } from '../../../common/report/contract.js';
 import { createTempDatabase, type TempDatabase } from '../../../test/helpers/temp-database.js';
 import { createAggregatorApp, type AggregatorApp } from '../../src/app.js';
 import { loadAggregatorConfig } from '../../src/config.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import type { DatabaseKind } from '../db.js';
+import type { DatabaseKind } from './db.js';
 
 /**
  * Runs a read query with `?` placeholders. Dates are converted the way the platform stores them
