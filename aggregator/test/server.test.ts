@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { createTempDatabase } from '../../test/helpers/temp-database.js';
+import { withDeadline } from '../../test/helpers/wait.js';
 import { API_KEY, makeReport, secretFor, SUBMIT } from './helpers/aggregator.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -20,7 +21,7 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
   let output = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    const base = await new Promise<string>((resolve, reject) => {
+    const started = new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         output += d.toString();
         const m = /GraphQL at (http:\/\/[^/]+)\/graphql/.exec(output);
@@ -29,6 +30,7 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));
       child.on('exit', () => reject(new Error(output)));
     });
+    const base = await withDeadline(started, { timeoutMs: 60_000, message: 'the aggregator to print its GraphQL address' });
     assert.is((await fetch(`${base}/health`)).status, 200);
     assert.is((await fetch(`${base}/ready`)).status, 200);
     const report = makeReport();
@@ -44,7 +46,7 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
     assert.equal(await summary.json(), { data: { statsSummary: { totalReports: 1 } } });
     assert.not.ok(output.includes('127.0.0.1:') && /"(remoteAddress|ip)"/.test(output), 'no address in the logs');
     child.kill('SIGTERM');
-    assert.is(await exit, 0);
+    assert.is(await withDeadline(exit, { timeoutMs: 60_000, message: 'the aggregator to exit after SIGTERM' }), 0, output);
   } finally {
     child.kill('SIGKILL');
     await db.drop();

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { query, toInt } from '../../common/sql.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
+import { waitFor } from '../helpers/wait.js';
 import { createPair, type Pair } from './harness.js';
 
 const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
@@ -146,7 +147,7 @@ for (const db of await testDatabaseKinds()) {
     await optInAndRecord(p);
     p.proxy.faults.push('slow');
     const sending = p.local.gql(SUBMIT);
-    while (p.proxy.requests === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => p.proxy.requests > 0, { timeoutMs: 10_000, message: 'the slow send to reach the aggregator' });
     await p.local.ok(`mutation { optOutUsageStatistics { consent } }`);
     assert.is((await sending).data.submitUsageReport.status, 'SENT');
     assert.equal((await p.local.ok(LEDGER)).submissions.map((s: any) => s.status), ['SENT']);

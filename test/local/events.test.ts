@@ -151,8 +151,8 @@ for (const db of await testDatabaseKinds()) {
       seen.push(...page.edges.map((e: any) => e.node.occurredAt + e.node.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       pages++;
-    } while (after);
-    assert.is(pages, 3);
+    } while (after && pages < 10);
+    assert.is(pages, 3, 'three pages of 10, 10 and 6, and no endless paging');
     assert.is(new Set(seen).size, 26, 'no event twice, none skipped');
     assert.equal([...seen], [...seen].sort().reverse(), 'newest first');
 

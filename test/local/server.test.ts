@@ -9,6 +9,7 @@ import { entities } from '../../src/entities/index.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { localMigrations } from '../../src/migrations/index.js';
 import { createTempDatabase } from '../helpers/temp-database.js';
+import { withDeadline } from '../helpers/wait.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -39,7 +40,7 @@ test('serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', as
   const db = await createTempDatabase('sqlite');
   const server = startServer({ DATABASE_URL: db.url });
   try {
-    const base = await server.url;
+    const base = await withDeadline(server.url, { timeoutMs: 60_000, message: 'the server to print its GraphiQL address' });
     assert.is((await fetch(`${base}/health`)).status, 200);
     const page = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
     assert.is(page.status, 200);
@@ -53,7 +54,7 @@ test('serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', as
     });
     assert.equal(await res.json(), { data: { recordUsageEvent: { metadata: { durationMinutes: 10 } } } });
     server.child.kill('SIGTERM');
-    assert.is(await server.exit, 0, server.output());
+    assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to exit after SIGTERM' }), 0, server.output());
     const orm = await openDatabase({ url: db.url, entities, migrations: localMigrations });
     const types = (await orm.em.fork().find(UsageEvent, {}, { orderBy: { id: 'asc' } })).map((e) => e.type);
     await orm.close();
@@ -66,7 +67,7 @@ test('serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', as
 
 test('a bad setting stops start-up with a message naming it', async () => {
   const server = startServer({ USAGE_STATS_SUBMISSION_INTERVAL_DAYS: '45' });
-  assert.is(await server.exit, 1);
+  assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to refuse the setting and exit' }), 1);
   assert.match(server.output(), /Invalid environment variable USAGE_STATS_SUBMISSION_INTERVAL_DAYS="45"; expected a whole number from 1 to 30/);
 });
 
@@ -74,7 +75,7 @@ test('STRICT_PLUGINS=1 stops start-up when a plugin is refused', async () => {
   const db = await createTempDatabase('sqlite');
   try {
     const server = startServer({ DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/fixtures/plugins/throws-in-setup.ts' });
-    assert.is(await server.exit, 1);
+    assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to refuse the plugin and exit' }), 1);
     assert.match(server.output(), /PLUGIN_SETUP_FAILED: plugin "broken-setup" failed in setup/);
   } finally {
     await db.drop();
