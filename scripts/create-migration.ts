@@ -1,29 +1,55 @@
 /**
- * Writes a migration for every platform from the difference between the entities and a database
- * brought up to date with the existing migrations. Usage: npm run migration:create [-- local|aggregator]
+ * Writes the next migration of one service for both platforms with the MikroORM CLI, then updates
+ * the migration lists the services import. For each platform the CLI migrates a throwaway database
+ * up (`migration:up`) and writes the difference to the entities (`migration:create`).
+ * Usage: npm run migration:create [-- local|aggregator]   (PostgreSQL: TEST_POSTGRES_URL's server)
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import type { MigrationObject } from '@mikro-orm/core';
-
-import { openDatabase, type DatabaseKind } from '../common/db.js';
-import { createTempDatabase } from '../test/helpers/temp-database.js';
+import pg from 'pg';
 
 const service = process.argv[2] ?? 'local';
-const root = resolve(import.meta.dirname, '..', service === 'aggregator' ? 'aggregator/src' : 'src');
+if (service !== 'local' && service !== 'aggregator') throw new Error(`usage: npm run migration:create [-- local|aggregator] (got "${service}")`);
+const root = resolve(import.meta.dirname, '..');
+const migrationsDir = join(root, service === 'aggregator' ? 'aggregator/src' : 'src', 'migrations');
+const postgresServer = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
-async function load(): Promise<{ entities: unknown[]; migrations: Record<DatabaseKind, MigrationObject[]> }> {
-  if (service === 'aggregator') {
-    const { entities } = await import(join(root, 'entities/index.ts'));
-    const { aggregatorMigrations } = await import(join(root, 'migrations/index.ts'));
-    return { entities, migrations: aggregatorMigrations };
+async function onServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresServer, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
   }
-  const { entities } = await import('../src/entities/index.js');
-  const { localMigrations } = await import('../src/migrations/index.js');
-  return { entities, migrations: localMigrations };
 }
 
+/** An empty database for one platform, and how to drop it. */
+async function throwaway(kind: 'sqlite' | 'postgresql'): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'pzs-migration-'));
+    return { url: `sqlite:${join(dir, 'db.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `pzs_migration_${randomBytes(4).toString('hex')}`;
+  await onServer(`create database "${name}"`);
+  const url = new URL(postgresServer);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`drop database if exists "${name}" with (force)`) };
+}
+
+function cli(args: string[], databaseUrl: string): void {
+  execFileSync(join(root, 'node_modules/.bin/mikro-orm'), args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, MIKRO_ORM_SERVICE: service, DATABASE_URL: databaseUrl },
+  });
+}
+
+/** The list a service passes to MikroORM (migrationsList): every migration file, in name order. */
 function writeIndex(dir: string): void {
   const names = readdirSync(dir)
     .filter((f) => /^Migration\d+.*\.ts$/.test(f))
@@ -43,16 +69,13 @@ function writeIndex(dir: string): void {
   writeFileSync(join(dir, 'index.ts'), lines.join('\n'));
 }
 
-const { entities, migrations } = await load();
 for (const kind of ['sqlite', 'postgresql'] as const) {
-  const db = await createTempDatabase(kind);
-  const dir = join(root, 'migrations', kind);
+  const db = await throwaway(kind);
   try {
-    const orm = await openDatabase({ url: db.url, entities: entities as never, migrations, migrationsPath: { sqlite: dir, postgresql: dir } });
-    const result = await orm.getMigrator().createMigration(dir, false, migrations[kind].length === 0);
-    await orm.close(true);
-    console.log(result.fileName ? `${kind}: wrote ${result.fileName}` : `${kind}: no changes`);
-    writeIndex(dir);
+    console.log(`${service} on ${kind}:`);
+    cli(['migration:up'], db.url);
+    cli(['migration:create'], db.url);
+    writeIndex(join(migrationsDir, kind));
   } finally {
     await db.drop();
   }
