@@ -119,7 +119,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   const metrics = createMetrics();
-  const services: AggregatorServices = { config, clock, logger, orm, kind: databaseKind(orm), redis, limiter: new RateLimiter(redis), metrics };
+  const services: AggregatorServices = { config, clock, logger, orm, kind: databaseKind(orm), redis, limiter: new RateLimiter({ redis, clock }), metrics };
 
   const yoga = createYoga<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>({
     schema,

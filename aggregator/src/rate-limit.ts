@@ -1,47 +1,23 @@
-import { randomUUID } from 'node:crypto';
-
-import { getGraphQLRateLimiter, RedisStore, Store } from 'graphql-rate-limit';
 import type { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
+
+import { HOUR_MS, type Clock } from '../../common/clock.js';
 
 /**
- * graphql-rate-limit's getGraphQLRateLimiter, made safe:
- * - the window is the string '1h' (a number silently disables the library's limiting);
- * - its read-then-write is not atomic, so each key is checked under a lock: in-process always, and
- *   through Redis (SET NX PX, released by token) when instances share Redis;
- * - its in-memory store never evicts, so the in-memory store here is an LRU with a TTL;
- * - rejected calls are not counted (`uncountRejected`), and a call is only recorded once every
- *   scope it is checked against has room.
+ * Fixed-window counters, one per scope and key, for the window the injected clock is in
+ * (window index = floor(now / window)), so tests move past a window with a ManualClock and
+ * Retry-After is the time left in the window by that clock.
+ *
+ * Why not a library: rate-limiter-flexible (the well-kept choice) takes its time from Date.now and
+ * the Redis server, counts rejected calls, and limits one key per call, so checking the address
+ * and the installation together means two round trips and a refund to the first when the second
+ * refuses, a refund that a concurrent call can see missing. Here one Lua script checks every scope
+ * and counts the call in each only when all have room: one round trip, atomic across instances,
+ * no lock and no sleep. In memory, the same check runs without an await in between, so it is
+ * atomic within the process. Either way a check costs O(scopes), whatever a key has sent.
+ *
+ * The cost of fixed windows: a client can spend one window's quota at its end and the next one's
+ * at its start, so up to twice the limit can pass within a short span across a boundary.
  */
-
-const WINDOW = '1h';
-const WINDOW_MS = 3_600_000;
-
-/** An in-memory Store bounded in entries, each kept no longer than the window. */
-export class BoundedMemoryStore extends Store {
-  readonly #cache: LRUCache<string, readonly number[]>;
-  constructor(maxEntries = 100_000) {
-    super();
-    this.#cache = new LRUCache({ max: maxEntries, ttl: WINDOW_MS });
-  }
-  #key(i: { contextIdentity: string; fieldIdentity: string }) {
-    return `${i.contextIdentity}:${i.fieldIdentity}`;
-  }
-  setForIdentity(identity: { contextIdentity: string; fieldIdentity: string }, timestamps: readonly number[]): void {
-    this.#cache.set(this.#key(identity), [...timestamps]);
-  }
-  getForIdentity(identity: { contextIdentity: string; fieldIdentity: string }): readonly number[] {
-    return this.#cache.get(this.#key(identity)) ?? [];
-  }
-  delete(contextIdentity: string): void {
-    for (const key of [...this.#cache.keys()]) if (key.startsWith(`${contextIdentity}:`)) this.#cache.delete(key);
-  }
-  get size(): number {
-    return this.#cache.size;
-  }
-}
-
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface LimitCheck {
   scope: 'installation' | 'ip';
@@ -55,83 +31,97 @@ export interface LimitResult {
   retryAfterSeconds: number;
 }
 
-export class RateLimiter {
-  readonly #store: Store;
-  readonly #memory: BoundedMemoryStore | null;
-  readonly #limiter: ReturnType<typeof getGraphQLRateLimiter>;
-  readonly #local = new Map<string, Promise<unknown>>();
+export interface RateLimiterOptions {
+  /** Shared counters for several instances; null keeps them in this process. */
+  redis: Redis | null;
+  clock: Clock;
+  /** @default one hour */
+  windowMs?: number;
+  /** In-memory counters kept at most; past it the oldest key is forgotten. @default 100_000 */
+  maxMemoryKeys?: number;
+}
 
-  constructor(private readonly redis: Redis | null) {
-    this.#memory = redis ? null : new BoundedMemoryStore();
-    this.#store = redis ? new RedisStore(redis) : this.#memory!;
-    this.#limiter = getGraphQLRateLimiter({ identifyContext: (ctx: { key: string }) => ctx.key, store: this.#store });
-  }
+// KEYS: one counter per scope for the current window. ARGV[1]: how long a counter lives (ms),
+// ARGV[1 + i]: the limit of KEYS[i]. Returns the 1-based index of the first full scope, or 0.
+const CONSUME = `
+for i = 1, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i + 1]) then return i end
+end
+for i = 1, #KEYS do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end
+return 0`;
 
-  /** Checks every scope; only when all have room is the call recorded in each. */
-  async consume(checks: LimitCheck[]): Promise<LimitResult> {
-    const keys = checks.map((c) => `${c.scope}:${c.key}`).sort();
-    return this.#withLocks(keys, async () => {
-      for (const c of checks) {
-        const message = await this.#call(c, true);
-        if (message) return { limited: true, scope: c.scope, retryAfterSeconds: await this.#retryAfter(c) };
-      }
-      for (const c of checks) await this.#call(c, false);
-      return { limited: false, retryAfterSeconds: 0 };
-    });
-  }
+interface WithConsume {
+  printernizerRateLimit(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+}
 
-  /** Forgets a key's history (GDPR deletion of an installation). */
-  async forget(scope: LimitCheck['scope'], key: string): Promise<void> {
-    const identity = `${scope}:${key}`;
-    if (this.redis) await this.redis.del(`redis-store-id::${identity}:submitReport`);
-    else this.#memory!.delete(identity);
-  }
+/** The in-memory counters of one window, bounded in keys; a new window starts from nothing. */
+export class MemoryCounters {
+  #window = Number.NaN;
+  readonly #counts = new Map<string, number>();
+  constructor(private readonly maxKeys = 100_000) {}
 
-  #call(c: LimitCheck, readOnly: boolean) {
-    return this.#limiter(
-      { parent: undefined, args: {}, context: { key: `${c.scope}:${c.key}` }, info: { fieldName: 'submitReport' } as never },
-      { max: c.max, window: WINDOW, readOnly, uncountRejected: true },
-    );
-  }
-
-  async #retryAfter(c: LimitCheck): Promise<number> {
-    const stamps = await this.#store.getForIdentity({ contextIdentity: `${c.scope}:${c.key}`, fieldIdentity: 'submitReport' });
-    const live = stamps.filter((t) => t + WINDOW_MS > Date.now());
-    const oldest = live.length ? Math.min(...live) : Date.now();
-    return Math.max(1, Math.ceil((oldest + WINDOW_MS - Date.now()) / 1000));
-  }
-
-  async #withLocks<T>(keys: string[], run: () => Promise<T>): Promise<T> {
-    if (keys.length === 0) return run();
-    const [first, ...rest] = keys;
-    return this.#withLock(first!, () => this.#withLocks(rest, run));
-  }
-
-  /** One holder per key: chained promises in this process, plus a Redis lock across processes. */
-  async #withLock<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const previous = this.#local.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const chained = previous.then(() => mine);
-    this.#local.set(key, chained);
-    await previous;
-    try {
-      if (!this.redis) return await run();
-      const lockKey = `printernizer-stats:lock:${key}`;
-      const token = randomUUID();
-      const deadline = Date.now() + 10_000;
-      while ((await this.redis.set(lockKey, token, 'PX', 5_000, 'NX')) !== 'OK') {
-        if (Date.now() > deadline) throw new Error(`rate-limit lock for ${key} not acquired within 10 s`);
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 15));
-      }
-      try {
-        return await run();
-      } finally {
-        await this.redis.eval(RELEASE, 1, lockKey, token);
-      }
-    } finally {
-      release();
-      if (this.#local.get(key) === chained) this.#local.delete(key);
+  /** Same contract as the Lua script: checks all, counts in all only when all have room. */
+  consume(window: number, keys: readonly string[], maxes: readonly number[]): number {
+    if (window !== this.#window) {
+      this.#counts.clear();
+      this.#window = window;
     }
+    for (let i = 0; i < keys.length; i++) if ((this.#counts.get(keys[i]!) ?? 0) >= maxes[i]!) return i + 1;
+    for (const key of keys) {
+      const count = this.#counts.get(key);
+      if (count === undefined && this.#counts.size >= this.maxKeys) this.#counts.delete(this.#counts.keys().next().value!);
+      this.#counts.set(key, (count ?? 0) + 1);
+    }
+    return 0;
+  }
+
+  delete(key: string): void {
+    this.#counts.delete(key);
+  }
+
+  get size(): number {
+    return this.#counts.size;
+  }
+}
+
+export class RateLimiter {
+  readonly #redis: (Redis & WithConsume) | null;
+  readonly #memory: MemoryCounters;
+  readonly #clock: Clock;
+  readonly #windowMs: number;
+
+  constructor(o: RateLimiterOptions) {
+    this.#clock = o.clock;
+    this.#windowMs = o.windowMs ?? HOUR_MS;
+    this.#memory = new MemoryCounters(o.maxMemoryKeys);
+    if (o.redis) o.redis.defineCommand('printernizerRateLimit', { lua: CONSUME });
+    this.#redis = o.redis as (Redis & WithConsume) | null;
+  }
+
+  /** Checks every scope; only when all have room is the call counted in each. */
+  async consume(checks: readonly LimitCheck[]): Promise<LimitResult> {
+    const now = this.#clock.now().getTime();
+    const window = Math.floor(now / this.#windowMs);
+    const msLeft = (window + 1) * this.#windowMs - now;
+    const keys = checks.map((c) => this.#key(c.scope, c.key, window));
+    const maxes = checks.map((c) => c.max);
+    const full = this.#redis
+      ? await this.#redis.printernizerRateLimit(keys.length, ...keys, msLeft + 1000, ...maxes)
+      : this.#memory.consume(window, keys, maxes);
+    if (full === 0) return { limited: false, retryAfterSeconds: 0 };
+    return { limited: true, scope: checks[full - 1]!.scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
+  }
+
+  /** Forgets a key's count in the current window (GDPR deletion of an installation). */
+  async forget(scope: LimitCheck['scope'], key: string): Promise<void> {
+    const counter = this.#key(scope, key, Math.floor(this.#clock.now().getTime() / this.#windowMs));
+    if (this.#redis) await this.#redis.del(counter);
+    else this.#memory.delete(counter);
+  }
+
+  #key(scope: LimitCheck['scope'], key: string, window: number): string {
+    return `printernizer-stats:rate:${scope}:${key}:${window}`;
   }
 }

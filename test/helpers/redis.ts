@@ -17,3 +17,12 @@ export function redisReachable(timeoutMs = 1500): Promise<boolean> {
     socket.on('data', (d) => finish(d.toString().startsWith('+PONG')));
   });
 }
+
+/**
+ * Whether Redis suites run: when the runner found Redis (PZS_TEST_REDIS=1), or, for a file run on
+ * its own, when it answers or CI=true (where a missing Redis must fail, not skip).
+ */
+export async function testRedisAvailable(): Promise<boolean> {
+  const flag = process.env.PZS_TEST_REDIS;
+  return flag === undefined ? process.env.CI === 'true' || (await redisReachable()) : flag === '1';
+}
