@@ -1,8 +1,14 @@
-import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
-const withCode = (e: GraphQLError, code: string) =>
-  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: { ...e.extensions, code } });
+import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
+
+type HttpExtension = { status?: number; headers?: Record<string, string>; spec?: boolean };
+
+const rebuild = (e: GraphQLError, message: string, extensions: Record<string, unknown>) =>
+  new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
+
+const withCode = (e: GraphQLError, code: ErrorCode) => rebuild(e, e.message, { ...e.extensions, code });
 
 const lacksCode = (e: GraphQLError) => typeof e.extensions?.code !== 'string';
 
@@ -16,8 +22,36 @@ function redact(e: GraphQLError): GraphQLError {
   let message = e.message;
   if (variable && / got invalid value /.test(message)) message = `Variable "${variable}" got an invalid value${path ? ` at "${path}"` : ''}.`;
   else message = message.replace(/, found .*$/s, '.').replace(/got invalid value .*$/s, 'got an invalid value.');
-  const extensions = path ? { ...e.extensions, field: path } : e.extensions;
-  return new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
+  return rebuild(e, message, path ? { ...e.extensions, field: path } : { ...e.extensions });
+}
+
+/** Yoga's own HTTP-level refusals carry a status but no code, or a code that does not fit it ('BAD_REQUEST' with 405). */
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/**
+ * Every error leaves with a catalog code and that code's status. Yoga marks its own parse and
+ * validation errors `spec`, which makes it answer them with 200 under `Accept: application/json`;
+ * dropping the mark gives one status per code whatever the Accept header.
+ */
+export function inCatalogTerms(e: GraphQLError): GraphQLError {
+  const http = (e.extensions?.http ?? {}) as HttpExtension;
+  const given = e.extensions?.code;
+  let code: ErrorCode;
+  if (isErrorCode(given) && (http.status === undefined || http.status === ERROR_CODES[given].status)) code = given;
+  else if (http.status !== undefined) code = CODE_FOR_STATUS[http.status] ?? (http.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST');
+  // A GraphQLError thrown without a code (a non-null field that resolved to null, say) is a bug here, not the client's.
+  else code = 'INTERNAL_SERVER_ERROR';
+  const status = ERROR_CODES[code].status;
+  if (code === given && http.status === status && !http.spec) return e;
+  const { unexpected: _unexpected, ...extensions } = e.extensions ?? {};
+  return rebuild(e, e.message, { ...extensions, code, http: { status, ...(http.headers ? { headers: http.headers } : {}) } });
 }
 
 export interface ErrorCodeOptions {
@@ -28,10 +62,19 @@ export interface ErrorCodeOptions {
 /**
  * Gives the errors GraphQL itself raises a stable extensions.code, as clients expect:
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, and BAD_USER_INPUT for variables that do not
- * fit their type (an unknown enum value, an undeclared input field, a malformed DateTime).
+ * fit their type (an unknown enum value, an undeclared input field, a malformed DateTime). Then,
+ * as the response is written, puts every error in the catalog's terms (see inCatalogTerms).
  */
 export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
   const clean = (e: GraphQLError) => (options.redactValues ? redact(e) : e);
+  const catalogued = (e: GraphQLError) => {
+    const out = inCatalogTerms(e);
+    if (!options.redactValues || out.extensions.originalError === undefined) return out;
+    // Yoga copies the JSON parser's message, which quotes the start of the body.
+    const { originalError: _quoted, ...extensions } = out.extensions;
+    return rebuild(out, out.message, extensions);
+  };
+  const normalise = (r: ExecutionResult): ExecutionResult => (r.errors?.length ? { ...r, errors: r.errors.map(catalogued) } : r);
   return {
     onParse: () => ({ result, replaceParseResult }) => {
       if (result instanceof GraphQLError && lacksCode(result)) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
@@ -47,5 +90,10 @@ export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
         setResult({ ...result, errors });
       },
     }),
+    // Runs for every response, including refusals raised before GraphQL (CSRF, a body that is not JSON).
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) return;
+      setResult(Array.isArray(result) ? result.map(normalise) : normalise(result as ExecutionResult));
+    },
   };
 }

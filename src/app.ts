@@ -1,4 +1,3 @@
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
@@ -17,6 +16,7 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { loggedMaskedErrors, yogaLogging } from '../common/server-kit.js';
 import { localMigrations } from './migrations/index.js';
 import { useErrorCodes } from '../common/error-codes-plugin.js';
+import { useQueryLimits } from '../common/query-limits.js';
 import { collectFleet, hostPrinters } from './plugins/fleet.js';
 import { firstPartyPlugins } from './plugins/first-party.js';
 import { PluginRegistry } from './plugins/registry.js';
@@ -138,14 +138,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        costLimit: { maxCost: 20000 },
-        maxTokens: { n: 5000 },
-        maxDirectives: { n: 20 },
-        blockFieldSuggestion: { enabled: false },
-      }),
+      useQueryLimits({ maxDepth: 12, maxAliases: 20, maxCost: 20000, maxTokens: 5000, maxDirectives: 20 }),
       exportRoute(services),
     ],
   });

@@ -1,4 +1,3 @@
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
@@ -9,6 +8,8 @@ import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { databaseKind, openDatabase } from '../../common/db.js';
 import { useErrorCodes } from '../../common/error-codes-plugin.js';
+import { errorResponse, type ErrorCode } from '../../common/errors.js';
+import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { loggedMaskedErrors, yogaLogging } from '../../common/server-kit.js';
@@ -45,7 +46,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  * otherwise (chunked) by counting a copy of the stream and stopping at the limit.
  */
 function bodyLimit(maxBytes: number): Plugin {
-  const tooLarge = () => json(413, { errors: [{ message: `The body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  const tooLarge = () => errorResponse('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes.`);
   return {
     async onRequest({ request, endResponse }) {
       if (request.method !== 'POST') return;
@@ -97,7 +98,7 @@ function measure(metrics: Metrics): Plugin {
           stop();
           if (field !== 'submitReport' || !('data' in result || 'errors' in result)) return;
           const r = result as { data?: { submitReport?: { duplicate?: boolean } } | null; errors?: readonly GraphQLError[] };
-          if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: String(r.errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: String(r.errors[0]!.extensions?.code ?? ('INTERNAL_SERVER_ERROR' satisfies ErrorCode)) });
           else metrics.reports.inc({ result: r.data?.submitReport?.duplicate ? 'duplicate' : 'accepted', code: '' });
         },
       };
@@ -142,7 +143,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       routes(services),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes({ redactValues: true }),
-      EnvelopArmorPlugin({ maxDepth: { n: 10 }, maxAliases: { n: 10 }, costLimit: { maxCost: 10000 }, maxTokens: { n: 3000 }, blockFieldSuggestion: { enabled: false } }),
+      useQueryLimits({ maxDepth: 10, maxAliases: 10, maxCost: 10000, maxTokens: 3000, maxDirectives: 50 }),
       measure(metrics),
     ],
   });

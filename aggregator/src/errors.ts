@@ -1,3 +1,4 @@
+/** The aggregator's own refusals, built on the shared catalog in common/errors.ts. */
 import { codedError } from '../../common/errors.js';
 
 export { codedError };
@@ -11,12 +12,10 @@ export const AuthError = {
 };
 
 export const IngestError = {
-  invalid: (field: string, problem: string) => codedError('BAD_USER_INPUT', `report.${field}: ${problem}`, { field: `report.${field}` }),
-  reportIdReused: () => codedError('BAD_USER_INPUT', 'report.reportId was already used for a different report.', { field: 'report.reportId' }),
+  // `field` is the argument path, as for the errors GraphQL itself raises on `$input`.
+  invalid: (field: string, problem: string) => codedError('BAD_USER_INPUT', `input.${field}: ${problem}`, { field: `input.${field}` }),
+  reportIdReused: () => codedError('BAD_USER_INPUT', 'input.reportId was already used for a different report.', { field: 'input.reportId' }),
   rateLimited: (scope: string, retryAfterSeconds: number) =>
-    codedError('RATE_LIMITED', `Too many reports from this ${scope}; retry after ${retryAfterSeconds} s.`, {
-      retryAfterSeconds,
-      http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
-    }),
+    codedError('RATE_LIMITED', `Too many reports from this ${scope}; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds }, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   unavailable: () => codedError('SERVICE_UNAVAILABLE', 'The aggregator cannot store reports right now; retry later.'),
 };

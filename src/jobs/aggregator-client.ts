@@ -1,6 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 
+import { ERROR_CODES, isErrorCode, type ErrorCode } from '../../common/errors.js';
+
 /** What the client needs from an HTTP client: undici's fetch in production, a fault proxy in tests. */
 export type Transport = (
   url: string,
@@ -14,14 +16,29 @@ export function defaultTransport(): Transport {
 }
 
 /**
- * Why a call failed, classified the way sender and receiver agree: network errors, timeouts, 5xx,
- * SERVICE_UNAVAILABLE and RATE_LIMITED may succeed later; UNAUTHENTICATED, FORBIDDEN and
- * BAD_USER_INPUT never will.
+ * Failures on this side of the wire, which no server answers and the catalog therefore does not
+ * hold: no connection, no answer in time, stopped by shutdown, an answer without data, a bug here,
+ * or an HTTP status without a code (a proxy's error page).
  */
+export type DeliveryFailure = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'NO_DATA' | 'INTERNAL' | `HTTP_${number}`;
+
+/**
+ * Why a call failed, classified the way sender and receiver agree: a code from the catalog
+ * (common/errors.ts) is retried exactly when the catalog marks it retryable. Without one, the
+ * status decides: network errors, timeouts, 5xx, 408 and 429 may succeed later; other 4xx never will.
+ */
+export function retryDecision(status: number, code: unknown): { code: ErrorCode | DeliveryFailure | string; retryable: boolean } {
+  if (isErrorCode(code)) return { code, retryable: ERROR_CODES[code].retryable };
+  // A code this build does not know (a newer aggregator) is judged by the status it came with.
+  const named = typeof code === 'string' ? code : status >= 400 ? (`HTTP_${status}` as const) : 'NO_DATA';
+  if (status >= 400 && status < 500) return { code: named, retryable: status === 408 || status === 429 };
+  return { code: named, retryable: true };
+}
+
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode | DeliveryFailure | (string & {}),
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs: number | null = null,
@@ -29,8 +46,6 @@ export class DeliveryError extends Error {
     super(`${code}: ${message}`);
   }
 }
-
-const FINAL = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 export interface ClientOptions {
   endpoint: string;
@@ -71,17 +86,14 @@ async function postOnce(o: ClientOptions, query: string, variables: unknown, hea
     // A proxy's HTML error page, say: judged by the status below.
   }
   const error = body.errors?.[0];
-  const code = error?.extensions?.code ?? (res.status >= 500 ? `HTTP_${res.status}` : res.status >= 400 ? `HTTP_${res.status}` : null);
-  if (!code && body.data) return body.data;
+  if (!error && res.status < 400 && body.data) return body.data;
+  const { code, retryable } = retryDecision(res.status, error?.extensions?.code);
   if (code === 'RATE_LIMITED' || res.status === 429) {
     const header = Number(res.headers.get('retry-after'));
     const seconds = Number.isFinite(header) && header > 0 ? header : (error?.extensions?.retryAfterSeconds ?? 60);
     throw new DeliveryError('RATE_LIMITED', `the aggregator asks to retry after ${seconds} s`, true, seconds * 1000);
   }
-  const message = error?.message ?? `HTTP ${res.status} without an answer`;
-  if (code && FINAL.has(code)) throw new DeliveryError(code, message, false);
-  if (res.status >= 400 && res.status < 500 && res.status !== 408) throw new DeliveryError(code ?? `HTTP_${res.status}`, message, false);
-  throw new DeliveryError(code ?? 'NO_DATA', message, true);
+  throw new DeliveryError(code, error?.message ?? `HTTP ${res.status} without an answer`, retryable);
 }
 
 /**
@@ -130,15 +142,15 @@ export async function postWithRetry(
   }
 }
 
-const SUBMIT = `mutation SubmitReport($report: UsageReportInput!) { submitReport(report: $report) { reportId accepted duplicate receivedAt } }`;
-const DELETE = `mutation DeleteInstallation($id: ID!) { deleteInstallation(installationId: $id) { installationId deletedReports } }`;
+const SUBMIT = `mutation SubmitReport($input: UsageReportInput!) { submitReport(input: $input) { reportId installationId duplicate receivedAt } }`;
+const DELETE = `mutation DeleteInstallation($input: DeleteInstallationInput!) { deleteInstallation(input: $input) { installationId deletedReports } }`;
 
 export async function sendReport(o: ClientOptions, report: unknown, secret: string, signal: AbortSignal, onAttempt: (e: DeliveryError | null) => void) {
-  const data = await postWithRetry(o, SUBMIT, { report }, { 'x-api-key': o.apiKey, 'x-installation-secret': secret }, signal, onAttempt);
-  return data.submitReport as { reportId: string; accepted: boolean; duplicate: boolean; receivedAt: string };
+  const data = await postWithRetry(o, SUBMIT, { input: report }, { 'x-api-key': o.apiKey, 'x-installation-secret': secret }, signal, onAttempt);
+  return data.submitReport as { reportId: string; installationId: string; duplicate: boolean; receivedAt: string };
 }
 
 export async function sendDeletion(o: ClientOptions, installationId: string, secret: string, signal: AbortSignal, onAttempt: (e: DeliveryError | null) => void) {
-  const data = await postWithRetry(o, DELETE, { id: installationId }, { 'x-api-key': o.apiKey, 'x-installation-secret': secret }, signal, onAttempt);
+  const data = await postWithRetry(o, DELETE, { input: { installationId } }, { 'x-api-key': o.apiKey, 'x-installation-secret': secret }, signal, onAttempt);
   return data.deleteInstallation as { installationId: string; deletedReports: number };
 }
