@@ -32,7 +32,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = result.error.issues[0];
   const name = String(issue.path[0]);
   const field = schema.shape[name] as z.ZodType | undefined;
   const allowed = field?.description ? `; expected ${field.description}` : '';

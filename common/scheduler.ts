@@ -43,10 +43,8 @@ export function createJob(o: JobOptions): Job {
 
   const schedule = (delay: number) => {
     if (stopped) return;
-    timer = setTimeout(async () => {
-      await runOnce();
-      schedule(o.intervalMs);
-    }, delay);
+    // runOnce never rejects: a failing run is logged inside it.
+    timer = setTimeout(() => void runOnce().then(() => schedule(o.intervalMs)), delay);
     timer.unref();
   };
 

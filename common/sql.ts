@@ -7,13 +7,15 @@ import type { DatabaseKind } from './db.js';
  * (epoch milliseconds on SQLite, timestamptz on PostgreSQL), so comparisons are on instants.
  */
 export async function query<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(text, bind(em, params), 'all', em.getTransactionContext());
+  // The core Connection types its result as `any`; the caller names the row shape.
+  const rows: unknown = await em.getConnection().execute(text, bind(em, params), 'all', em.getTransactionContext());
+  return rows as T[];
 }
 
 /** Runs a write with `?` placeholders (dates bound as for `query`); returns the affected rows. */
 export async function execute(em: EntityManager, text: string, params: unknown[] = []): Promise<number> {
-  const res = await em.getConnection().execute<{ affectedRows: number }>(text, bind(em, params), 'run', em.getTransactionContext());
-  return res.affectedRows;
+  const res: unknown = await em.getConnection().execute(text, bind(em, params), 'run', em.getTransactionContext());
+  return (res as { affectedRows: number }).affectedRows;
 }
 
 function bind(em: EntityManager, params: unknown[]): never[] {
@@ -27,13 +29,16 @@ export function dayNumberSql(kind: DatabaseKind, column: string): string {
 }
 
 export function toInt(value: unknown): number {
-  return typeof value === 'number' ? value : Number.parseInt(String(value ?? 0), 10);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' || typeof value === 'bigint') return Number.parseInt(String(value), 10);
+  return value === null || value === undefined ? 0 : Number.NaN;
 }
 
 /** A timestamp read by raw SQL: epoch milliseconds (SQLite), or a Date or text (PostgreSQL). */
 export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value));
-  return new Date(String(value));
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') return new Date(/^\d+$/.test(value) ? Number(value) : value);
+  return new Date(Number.NaN);
 }

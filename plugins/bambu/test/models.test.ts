@@ -41,9 +41,9 @@ test('the model string wins over the serial; unknown input gives null', () => {
 });
 
 test('the plugin declares every model it can identify', () => {
-  const declared = new Set(plugin.printerTypes[0]!.models);
+  const declared = new Set(plugin.printerTypes[0].models);
   for (const model of [...Object.values(SERIAL_PREFIXES), ...Object.values(MODEL_CODES)]) assert.ok(declared.has(model), model);
-  assert.is(plugin.printerTypes[0]!.id, 'bambu_lab');
+  assert.is(plugin.printerTypes[0].id, 'bambu_lab');
 });
 
 test.run();

@@ -70,7 +70,7 @@ export const MODEL_NAMES: Readonly<Record<string, PrusaModel>> = {
 export function normaliseName(value: string): string {
   return value
     .toUpperCase()
-    .split('&')[0]! // "MK3S && MK3S+": one family, the first name is enough
+    .split('&')[0] // "MK3S && MK3S+": one family, the first name is enough
     .replace(/ORIGINAL|PRUSALINK|PRUSA/g, '')
     .replace(/[\s+]/g, '')
     .replace(/^I3/, '')

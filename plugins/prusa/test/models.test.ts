@@ -66,7 +66,7 @@ test('unknown input gives null', () => {
 });
 
 test('the plugin declares every model it can identify', () => {
-  const declared = new Set<string>(plugin.printerTypes[0]!.models);
+  const declared = new Set<string>(plugin.printerTypes[0].models);
   for (const model of [...Object.values(TYPE_TRIPLES), ...Object.values(CHECK_CODES), ...Object.values(MODEL_NAMES)]) assert.ok(declared.has(model), model);
 });
 
