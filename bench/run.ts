@@ -21,7 +21,7 @@ async function median(times: number, run: () => Promise<unknown>): Promise<numbe
     await run();
     samples.push(performance.now() - start);
   }
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 }
 
 const rows: string[][] = [];
@@ -80,9 +80,9 @@ for (const db of kinds) {
   await writeThroughput(db);
 }
 const table = [['database', 'measure', 'baseline', 'measured', 'ratio'], ...rows];
-const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
 for (const [i, r] of table.entries()) {
-  console.log(`| ${r.map((c, j) => c.padEnd(widths[j]!)).join(' | ')} |`);
+  console.log(`| ${r.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`);
   if (i === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 }
 console.log(`\n${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${(await import('node:os')).cpus().length} cores`);

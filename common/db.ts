@@ -66,9 +66,9 @@ export function ormConfig(o: OrmOptions): Options {
         afterCreate: (conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) =>
           conn.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busy}; PRAGMA synchronous = NORMAL;`, (err) => done(err, conn)),
       },
-    } as Options;
+    };
   }
-  return { ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 0, max: 10 } } as Options;
+  return { ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 0, max: 10 } };
 }
 
 /** Any fixed number: every process that migrates the same PostgreSQL database takes this lock. */
