@@ -87,6 +87,20 @@ export default defineConfig(
   ...boundary('aggregator/src', ['src'], 'The aggregator does not import the local API (src/): share through common/.'),
   ...boundary('common', ['src', 'aggregator'], 'common/ is shared by both services and imports neither of them.'),
   ...pluginBoundary(),
+  {
+    name: 'boundary/bench-and-scripts',
+    files: ['bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?:\\.\\./)+(?:aggregator/)?test/', message: 'bench/ and scripts/ build what they need from the services, not from test helpers.' },
+          ],
+        },
+      ],
+    },
+  },
 
   {
     name: 'graphql',
