@@ -9,10 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { createTestAggregator, makeReport } from '../aggregator/test/helpers/aggregator.js';
 import type { DatabaseKind } from '../common/db.js';
-import { createTestApp } from '../test/helpers/app.js';
-import { postgresReachable } from '../test/helpers/temp-database.js';
+import { sampleReport, startAggregator, startLocalApp } from './lib/apps.js';
+import { postgresAnswers } from './lib/databases.js';
 
 async function median(times: number, run: () => Promise<unknown>): Promise<number> {
   const samples: number[] = [];
@@ -28,20 +27,20 @@ const rows: string[][] = [];
 const row = (db: string, what: string, baseline: string, measured: string, ratio: number) => rows.push([db, what, baseline, measured, `${ratio.toFixed(2)}×`]);
 
 async function summaryCost(db: DatabaseKind) {
-  const t = await createTestAggregator({ db });
+  const t = await startAggregator(db);
   const SUMMARY = `{ statsSummary { totalReports activeInstallations printers appVersions { key count } printerModels { key count } weekly(weeks: 12) { reports } } }`;
   const ids = Array.from({ length: 100 }, () => crypto.randomUUID());
   const day = (i: number) => new Date(Date.UTC(2026, 10, 28) - i * 86_400_000).toISOString();
-  for (const id of ids) await t.submit(makeReport({ installationId: id, end: day(0), days: 1 }));
-  const base = await median(15, () => t.gql(SUMMARY));
-  for (let r = 1; r < 10; r++) for (const id of ids) await t.submit(makeReport({ installationId: id, end: day(r), days: 1 }));
-  const tenfold = await median(15, () => t.gql(SUMMARY));
+  for (const id of ids) await t.submit(sampleReport({ installationId: id, end: day(0), days: 1 }));
+  const base = await median(15, () => t.ok(SUMMARY));
+  for (let r = 1; r < 10; r++) for (const id of ids) await t.submit(sampleReport({ installationId: id, end: day(r), days: 1 }));
+  const tenfold = await median(15, () => t.ok(SUMMARY));
   row(db, 'statsSummary: 1000 vs 100 stored reports (100 installations)', `${base.toFixed(1)} ms`, `${tenfold.toFixed(1)} ms`, tenfold / base);
   await t.close();
 }
 
 async function previewCost(db: DatabaseKind) {
-  const t = await createTestApp({ db });
+  const t = await startLocalApp(db);
   await t.ok(`mutation { optInUsageStatistics { consent } }`);
   const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ type: i % 3 ? 'JOB_COMPLETED' : 'FILE_UPLOADED', occurredAt: new Date(Date.UTC(2026, 10, 22) + (i % 500) * 60_000).toISOString() }));
   const add = async (n: number) => {
@@ -56,7 +55,7 @@ async function previewCost(db: DatabaseKind) {
 }
 
 async function writeThroughput(db: DatabaseKind) {
-  const t = await createTestApp({ db });
+  const t = await startLocalApp(db);
   const ONE = `mutation { recordUsageEvent(input: { type: JOB_CREATED }) { id } }`;
   const N = 500;
   let start = performance.now();
@@ -73,7 +72,7 @@ async function writeThroughput(db: DatabaseKind) {
   await t.close();
 }
 
-const kinds: DatabaseKind[] = (await postgresReachable()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+const kinds: DatabaseKind[] = (await postgresAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
 for (const db of kinds) {
   await summaryCost(db);
   await previewCost(db);
