@@ -70,13 +70,21 @@ interface Result {
   output: string;
 }
 
+const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+
 function runFile(file: string): Promise<Result> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // A file that hangs fails with a message instead of holding up the whole run.
+    const deadline = setTimeout(() => {
+      output += `\ntimed out after ${fileTimeoutMs} ms waiting for ${relative(root, file)} to finish; killed (TEST_FILE_TIMEOUT_MS)\n`;
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
     child.on('close', (code) => {
+      clearTimeout(deadline);
       const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(output)?.[1] ?? 0);
       const total = num('Total');
       const passed = num('Passed');
