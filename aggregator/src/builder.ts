@@ -1,8 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import ZodPlugin from '@pothos/plugin-zod';
-import { DateTimeResolver } from 'graphql-scalars';
 
 import { zodArgumentError } from '../../common/errors.js';
+import { DateScalar, DateTimeScalar } from '../../common/scalars.js';
 import type { AggregatorContext } from './context.js';
 
 /** The aggregator's Pothos builder: plugins and scalars only; types live in schema/. */
@@ -10,7 +10,10 @@ export const builder = new SchemaBuilder<{
   Context: AggregatorContext;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: {
+    Date: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+  };
 }>({
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
@@ -18,6 +21,13 @@ export const builder = new SchemaBuilder<{
   zod: { validationError: zodArgumentError },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
-builder.queryType({});
-builder.mutationType({});
+builder.addScalarType('Date', DateScalar);
+builder.addScalarType('DateTime', DateTimeScalar);
+builder.queryType({
+  description:
+    'What the aggregator publishes. `statsSummary` and `health` are public; `anomalies` needs the operator key (X-Admin-Key). Nothing here changes stored data.',
+});
+builder.mutationType({
+  description:
+    'What installations (and the operator) change. Each mutation takes one `input` argument and returns a payload naming what changed. A refusal is an error with `extensions.code`, never a payload.',
+});

@@ -4,15 +4,17 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { GraphQLError } from 'graphql';
 
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
-import { execute, query, toDate } from '../../common/sql.js';
+import { column, sql } from '../../common/typed-sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
+import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
 import type { AggregatorServices } from './services.js';
 import { isoWeekStart } from './week.js';
 
 export interface SubmitResult {
   reportId: string;
-  accepted: boolean;
+  installationId: string;
+  /** The reportId was already stored with the same content: nothing was counted again. */
   duplicate: boolean;
   receivedAt: Date;
 }
@@ -26,23 +28,36 @@ export interface Caller {
 /** The same report always hashes the same: keys sorted at every level. */
 export function canonicalHash(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 /** Validates with the shared contract; the error names the field and never repeats the value. */
 export function validateReport(input: unknown): UsageReport {
   const parsed = usageReportSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = parsed.error.issues[0];
   const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   throw IngestError.invalid(issue.path.join('.') || 'report', problem);
 }
 
+const SECRET_HASH = sql<{ installationId: string }>`select secret_hash from installation where id = ${'installationId'}`.returning({
+  secret_hash: column.text,
+});
+
 /** The stored secret hash of an installation, or null when it never reported. */
 async function secretHashOf(em: EntityManager, installationId: string): Promise<string | null> {
-  const [row] = await query<{ secret_hash: string }>(em, 'select secret_hash from installation where id = ?', [installationId]);
-  return row?.secret_hash ?? null;
+  return (await SECRET_HASH.one(em, { installationId }))?.secret_hash ?? null;
 }
 
 /**
@@ -92,72 +107,120 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     s.logger.error({ err }, 'storing a report failed');
     throw IngestError.unavailable();
   }
-  return { reportId: report.reportId, accepted: true, duplicate: false, receivedAt };
+  return { reportId: report.reportId, installationId, duplicate: false, receivedAt };
 }
+
+const STORED_REPORT = sql<{ reportId: string }>`select installation_id, payload_hash, received_at from report where id = ${'reportId'}`.returning({
+  installation_id: column.text,
+  payload_hash: column.text,
+  received_at: column.date,
+});
 
 async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
-  const [row] = await query<{ installation_id: string; payload_hash: string; received_at: unknown }>(
-    em,
-    'select installation_id, payload_hash, received_at from report where id = ?',
-    [reportId],
-  );
+  const row = await STORED_REPORT.one(em, { reportId });
   if (!row) return null;
   if (row.installation_id !== installationId || row.payload_hash !== payloadHash) throw IngestError.reportIdReused();
-  return { reportId, accepted: true, duplicate: true, receivedAt: toDate(row.received_at)! };
+  return { reportId, installationId, duplicate: true, receivedAt: row.received_at! };
 }
 
-async function store(tx: EntityManager, r: UsageReport, secretHash: string, payloadHash: string, now: Date): Promise<void> {
+/** What an installation's latest report says, as stored on its row. */
+type LatestState = {
+  appVersion: string;
+  platform: string;
+  deploymentMode: string;
+  countryCode: string | null;
+  printerCount: number;
+  printerTypes: string;
+  features: string;
+  errorCount: number;
+};
+
+const INSERT_INSTALLATION = sql<LatestState & { installationId: string; secretHash: string; receivedAt: Date; periodEnd: Date }>`
+  insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
+  values (${'installationId'}, ${'secretHash'}, ${'receivedAt'}, ${'receivedAt'}, ${'periodEnd'}, ${'appVersion'}, ${'platform'}, ${'deploymentMode'}, ${'countryCode'}, ${'printerCount'}, ${'printerTypes'}, ${'features'}, ${'errorCount'})
+  on conflict (id) do nothing`;
+
+const INSERT_REPORT = sql<{
+  reportId: string;
+  installationId: string;
+  receivedAt: Date;
+  schemaVersion: number;
+  periodStart: Date;
+  periodEnd: Date;
+  payloadHash: string;
+  payload: string;
+}>`
+  insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload)
+  values (${'reportId'}, ${'installationId'}, ${'receivedAt'}, ${'schemaVersion'}, ${'periodStart'}, ${'periodEnd'}, ${'payloadHash'}, ${'payload'})`;
+
+// A report delivered late (an older period) must not overwrite newer state.
+const UPDATE_LATEST_STATE = sql<LatestState & { installationId: string; periodEnd: Date }>`
+  update installation set latest_period_end = ${'periodEnd'}, app_version = ${'appVersion'}, platform = ${'platform'}, deployment_mode = ${'deploymentMode'},
+    country_code = ${'countryCode'}, printer_count = ${'printerCount'}, printer_types = ${'printerTypes'}, features = ${'features'}, error_count = ${'errorCount'}
+  where id = ${'installationId'} and latest_period_end <= ${'periodEnd'}`;
+
+const UPDATE_LAST_REPORT_AT = sql<{ installationId: string; receivedAt: Date }>`
+  update installation set last_report_at = ${'receivedAt'} where id = ${'installationId'} and last_report_at < ${'receivedAt'}`;
+
+const ADD_TO_WEEK = sql<{ weekStart: string; installationId: string; jobsCompleted: number; errors: number }>`
+  insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (${'weekStart'}, ${'installationId'}, 1, ${'jobsCompleted'}, ${'errors'})
+  on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
+    jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`;
+
+async function store(tx: EntityManager, r: UsageReport, secretHash: string, payloadHash: string, receivedAt: Date): Promise<void> {
   const i = r.installation;
-  const periodStart = new Date(r.period.start);
+  const installationId = i.installationId;
   const periodEnd = new Date(r.period.end);
   const errors = r.errors.reduce((n, e) => n + e.count, 0);
-  const latest = [i.appVersion, i.platform, i.deploymentMode, i.countryCode, r.fleet.printerCount, JSON.stringify(r.fleet.printerTypes), JSON.stringify(r.features), errors];
+  const latest: LatestState = {
+    appVersion: i.appVersion,
+    platform: i.platform,
+    deploymentMode: i.deploymentMode,
+    countryCode: i.countryCode,
+    printerCount: r.fleet.printerCount,
+    printerTypes: JSON.stringify(r.fleet.printerTypes),
+    features: JSON.stringify(r.features),
+    errorCount: errors,
+  };
 
-  await execute(
-    tx,
-    `insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-    [i.installationId, secretHash, now, now, periodEnd, ...latest],
-  );
+  await INSERT_INSTALLATION.run(tx, { ...latest, installationId, secretHash, receivedAt, periodEnd });
   // Two first reports raced with different secrets: the first one stored wins.
-  if (!safeEqual((await secretHashOf(tx, i.installationId))!, secretHash)) throw AuthError.wrongSecret();
+  if (!safeEqual((await secretHashOf(tx, installationId))!, secretHash)) throw AuthError.wrongSecret();
 
-  await execute(
-    tx,
-    'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values (?, ?, ?, ?, ?, ?, ?, ?)',
-    [r.reportId, i.installationId, now, r.schemaVersion, periodStart, periodEnd, payloadHash, JSON.stringify(r)],
-  );
-  // A report delivered late (an older period) must not overwrite newer state.
-  await execute(
-    tx,
-    `update installation set latest_period_end = ?, app_version = ?, platform = ?, deployment_mode = ?, country_code = ?, printer_count = ?, printer_types = ?, features = ?, error_count = ?
-     where id = ? and latest_period_end <= ?`,
-    [periodEnd, ...latest, i.installationId, periodEnd],
-  );
-  await execute(tx, 'update installation set last_report_at = ? where id = ? and last_report_at < ?', [now, i.installationId, now]);
-  await execute(
-    tx,
-    `insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (?, ?, 1, ?, ?)
-     on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
-       jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`,
-    [isoWeekStart(now), i.installationId, r.usage.jobsCompleted, errors],
-  );
+  await INSERT_REPORT.run(tx, {
+    reportId: r.reportId,
+    installationId,
+    receivedAt,
+    schemaVersion: r.schemaVersion,
+    periodStart: new Date(r.period.start),
+    periodEnd,
+    payloadHash,
+    payload: JSON.stringify(r),
+  });
+  await UPDATE_LATEST_STATE.run(tx, { ...latest, installationId, periodEnd });
+  await UPDATE_LAST_REPORT_AT.run(tx, { installationId, receivedAt });
+  await ADD_TO_WEEK.run(tx, { weekStart: isoWeekStart(receivedAt), installationId, jobsCompleted: r.usage.jobsCompleted, errors });
 }
 
 /**
  * deleteInstallation: the owner's secret or the admin key. Removes reports, the installation, its
  * rollups and its rate-limit state. An unknown id answers 0, so a retried deletion completes.
  */
-export async function deleteInstallation(s: AggregatorServices, em: EntityManager, installationId: string, caller: { secret: string | null; adminKey: string | null }): Promise<number> {
+export async function deleteInstallation(
+  s: AggregatorServices,
+  em: EntityManager,
+  installationId: string,
+  caller: { secret: string | null; adminKey: string | null },
+): Promise<number> {
   const admin = s.config.adminKey !== null && caller.adminKey !== null && safeEqual(caller.adminKey, s.config.adminKey);
   if (!admin && !caller.secret) throw AuthError.notOwner();
   const known = await secretHashOf(em, installationId);
   if (!known) return 0;
   if (!admin && !safeEqual(known, hashSecret(caller.secret!))) throw AuthError.notOwner();
   const deleted = await em.transactional(async (tx) => {
-    const reports = await execute(tx, 'delete from report where installation_id = ?', [installationId]);
-    await execute(tx, 'delete from installation_week where installation_id = ?', [installationId]);
-    await execute(tx, 'delete from installation where id = ?', [installationId]);
+    const reports = await tx.nativeDelete(Report, { installationId });
+    await tx.nativeDelete(InstallationWeek, { installationId });
+    await tx.nativeDelete(Installation, { id: installationId });
     return reports;
   });
   await s.limiter.forget('installation', installationId);

@@ -12,7 +12,10 @@ test('defaults', () => {
     [c.port, c.databaseUrl, c.apiKeys, c.adminKey, c.ratePerInstallation, c.ratePerIp, c.redisUrl, c.kAnonymity, c.retentionDays, c.maxBodyBytes, c.trustProxy],
     [8080, 'sqlite:./data/aggregator.sqlite', [], null, 10, 100, null, 5, 730, 65536, false],
   );
-  assert.equal(loadAggregatorConfig({ AGGREGATOR_API_KEYS: 'new-key-0123456789abcdef, old-key-0123456789abcdef' }).apiKeys, ['new-key-0123456789abcdef', 'old-key-0123456789abcdef']);
+  assert.equal(loadAggregatorConfig({ AGGREGATOR_API_KEYS: 'new-key-0123456789abcdef, old-key-0123456789abcdef' }).apiKeys, [
+    'new-key-0123456789abcdef',
+    'old-key-0123456789abcdef',
+  ]);
 });
 
 test('bad values name the variable and what it accepts', () => {
@@ -25,7 +28,12 @@ test('bad values name the variable and what it accepts', () => {
     [{ AGGREGATOR_MAX_BODY_BYTES: '10' }, /AGGREGATOR_MAX_BODY_BYTES.*from 1024/],
     [{ AGGREGATOR_TRUST_PROXY: 'maybe' }, /AGGREGATOR_TRUST_PROXY.*1 or 0/],
   ];
-  for (const [env, message] of cases) assert.throws(() => loadAggregatorConfig(env), (e: Error) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+  for (const [env, message] of cases)
+    assert.throws(
+      () => loadAggregatorConfig(env),
+      (e: Error) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(env),
+    );
 });
 
 test.run();

@@ -20,7 +20,7 @@ for (const db of await testDatabaseKinds()) {
     const ready = await get(t, '/ready');
     assert.is(ready.status, 200);
     assert.equal(await ready.json(), { status: 'ok', database: true, redis: null });
-    assert.equal((await t.gql(`{ health { status database redis } }`)).data.health, { status: 'ok', database: true, redis: null });
+    assert.equal((await t.gql(`{ health { status database redis } }`)).data.health, { status: 'OK', database: true, redis: null });
     await t.app.services.orm.close(true);
     const down = await get(t, '/ready');
     assert.is(down.status, 503);
@@ -42,7 +42,7 @@ for (const db of await testDatabaseKinds()) {
     await t.submit(report);
     await t.submit(report);
     await t.submit(makeReport({ installationId: report.installation.installationId, end: '2026-11-21T00:00:00.000Z' }));
-    await t.gql(SUBMIT, { report: makeReport() }, { headers: { 'x-api-key': 'nope-nope-nope-nope' } });
+    await t.gql(SUBMIT, { input: makeReport() }, { headers: { 'x-api-key': 'nope-nope-nope-nope' } });
     const text = await (await get(t, '/metrics')).text();
     assert.match(text, /aggregator_reports_total\{result="accepted",code=""\} 1/);
     assert.match(text, /aggregator_reports_total\{result="duplicate",code=""\} 1/);
@@ -64,7 +64,7 @@ for (const db of await testDatabaseKinds()) {
       await t.submit(report, { address });
       await t.submit(makeReport(), { address, headers: { 'x-forwarded-for': `10.9.8.${i}` } });
       await t.submit(makeReport(), { address, headers: { 'x-forwarded-for': `10.9.8.${i}` } }); // rate limited
-      await t.gql(SUBMIT, { report: { ...report, reportId: 'x' } }, { address, headers: { 'x-api-key': API_KEY } }); // invalid
+      await t.gql(SUBMIT, { input: { ...report, reportId: 'x' } }, { address, headers: { 'x-api-key': API_KEY } }); // invalid
     }
     const em = t.app.services.orm.em.fork();
     const dump = JSON.stringify([

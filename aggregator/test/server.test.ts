@@ -37,13 +37,17 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, 'x-installation-secret': secretFor(report.installation.installationId) },
-      body: JSON.stringify({ query: SUBMIT, variables: { report } }),
+      body: JSON.stringify({ query: SUBMIT, variables: { input: report } }),
     });
     const body = await res.json();
-    assert.is(body.data.submitReport.accepted, true, JSON.stringify(body));
+    assert.is(body.data.submitReport.reportId, report.reportId, JSON.stringify(body));
     assert.match(await (await fetch(`${base}/metrics`)).text(), /aggregator_reports_total\{result="accepted",code=""\} 1/);
-    const summary = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ statsSummary { totalReports } }' }) });
-    assert.equal(await summary.json(), { data: { statsSummary: { totalReports: 1 } } });
+    const summary = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ statsSummary { reportsAccepted } }' }),
+    });
+    assert.equal(await summary.json(), { data: { statsSummary: { reportsAccepted: 1 } } });
     assert.not.ok(output.includes('127.0.0.1:') && /"(remoteAddress|ip)"/.test(output), 'no address in the logs');
     child.kill('SIGTERM');
     assert.is(await withDeadline(exit, { timeoutMs: 60_000, message: 'the aggregator to exit after SIGTERM' }), 0, output);

@@ -1,5 +1,7 @@
-import './ingest.js';
+import './report.js';
+import './installation.js';
 import './summary.js';
+import './anomaly.js';
 import './health.js';
 
 import { builder } from '../builder.js';

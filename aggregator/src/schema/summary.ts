@@ -1,78 +1,141 @@
 import { builder } from '../builder.js';
-import { detectAnomalies, type Anomaly } from '../anomalies.js';
-import { safeEqual } from '../auth.js';
-import { AuthError } from '../errors.js';
-import { activeInstallations, statsSummary, weekly, type BucketCount } from '../summary.js';
+import {
+  ACTIVE_DAYS,
+  activeInstallations,
+  statsSummary,
+  weekly,
+  type BucketCount,
+  type FeatureAdoption,
+  type StatsSummary,
+  type WeekReceived,
+} from '../summary.js';
 
-type Summary = Awaited<ReturnType<typeof statsSummary>>;
+const MAX_WEEKS = 104;
+const MAX_DAYS = 3650;
+const folded =
+  'A bucket fewer than K installations fall in (AGGREGATOR_K_ANONYMITY) is folded into key "other", always listed last; the rest are sorted by count, largest first.';
 
 const BucketCountRef = builder.objectRef<BucketCount>('BucketCount').implement({
-  description: "A distribution bucket. Buckets with fewer than K installations are folded into key 'other'.",
-  fields: (t) => ({ key: t.exposeString('key'), count: t.exposeInt('count'), share: t.exposeFloat('share') }),
-});
-const FeatureAdoption = builder.objectRef<Summary['features'][number]>('FeatureAdoption').implement({
-  fields: (t) => ({ feature: t.exposeString('feature'), enabled: t.exposeInt('enabled'), share: t.exposeFloat('share') }),
-});
-const WeeklyActivity = builder.objectRef<Awaited<ReturnType<typeof weekly>>[number]>('WeeklyActivity').implement({
+  description: `One bucket of a distribution. ${folded}`,
   fields: (t) => ({
-    weekStart: t.exposeString('weekStart', { description: 'Monday of the ISO week, YYYY-MM-DD (UTC).' }),
-    activeInstallations: t.exposeInt('activeInstallations'),
-    reports: t.exposeInt('reports'),
-    jobsCompleted: t.exposeInt('jobsCompleted'),
+    key: t.exposeString('key', { description: 'The value counted (a version, a platform, a country code, …), or "other" for the folded buckets.' }),
+    count: t.exposeInt('count', { description: 'How many fall in this bucket; the distribution says what it counts (installations or printers).' }),
+    share: t.exposeFloat('share', { description: 'count divided by the sum of counts in this distribution, 0 to 1, rounded to 4 decimals.' }),
   }),
 });
 
-const StatsSummary = builder.objectRef<Summary>('StatsSummary').implement({
+const FeatureAdoptionRef = builder.objectRef<FeatureAdoption>('FeatureAdoption').implement({
+  description: 'How many active installations have one feature enabled. A feature fewer than K installations report is left out rather than folded.',
   fields: (t) => ({
-    generatedAt: t.expose('generatedAt', { type: 'DateTime' }),
-    totalReports: t.exposeInt('totalReports', { description: 'Reports ever accepted, from deleted installations excepted.' }),
-    installations: t.exposeInt('installations'),
-    activeInstallations: t.int({
-      args: { days: t.arg.int({ defaultValue: 30, validate: { int: true, min: 1, max: 3650 } }) },
-      resolve: (_, a, { em, services }) => activeInstallations(em, services.clock.now(), a.days ?? 30),
+    feature: t.exposeString('feature', { description: 'Feature id, as installations report it (e.g. "timelapse").' }),
+    enabledInstallations: t.exposeInt('enabledInstallations', { description: 'Active installations whose latest report has the feature enabled.' }),
+    share: t.exposeFloat('share', { description: 'enabledInstallations divided by all active installations, 0 to 1, rounded to 4 decimals.' }),
+  }),
+});
+
+const WeeklyActivity = builder.objectRef<WeekReceived>('WeeklyActivity').implement({
+  description:
+    'One ISO week (Monday to Sunday, UTC) of reports, by the day each report was RECEIVED, not the period it covers: a report covers the days before it was sent, and one delivered late counts in the week it arrived.',
+  fields: (t) => ({
+    weekStart: t.expose('weekStart', { type: 'Date', description: 'Monday (UTC) of the week.' }),
+    reportingInstallations: t.exposeInt('reportingInstallations', { description: 'Installations with at least one report received this week.' }),
+    reportsReceived: t.exposeInt('reportsReceived', { description: 'Reports received this week (a duplicate is not counted again).' }),
+    jobsCompletedInReportsReceived: t.exposeInt('jobsCompletedInReportsReceived', {
+      description:
+        'Sum of usage.jobsCompleted over the reports received this week. These jobs completed during those reports’ periods, which may lie partly or wholly in earlier weeks.',
     }),
-    latestReportAt: t.expose('latestReportAt', { type: 'DateTime', nullable: true }),
-    printers: t.exposeInt('printers', { description: 'Printers of the installations active in the last 30 days.' }),
-    printerTypes: t.field({ type: [BucketCountRef], resolve: (s) => s.printerTypes }),
-    printerModels: t.field({ type: [BucketCountRef], description: 'Keys are type/model.', resolve: (s) => s.printerModels }),
-    appVersions: t.field({ type: [BucketCountRef], resolve: (s) => s.appVersions }),
-    platforms: t.field({ type: [BucketCountRef], resolve: (s) => s.platforms }),
-    deploymentModes: t.field({ type: [BucketCountRef], resolve: (s) => s.deploymentModes }),
-    countries: t.field({ type: [BucketCountRef], resolve: (s) => s.countries }),
-    features: t.field({ type: [FeatureAdoption], resolve: (s) => s.features }),
+  }),
+});
+
+const StatsSummaryRef = builder.objectRef<StatsSummary>('StatsSummary').implement({
+  description: `Public, k-anonymous aggregates over all reporting installations. "Active" means the last report was received within the last ${ACTIVE_DAYS} × 24 hours; every distribution describes the active installations, each by its latest report. A deleted installation counts nowhere.`,
+  fields: (t) => ({
+    generatedAt: t.expose('generatedAt', { type: 'DateTime', description: 'When this summary was computed (UTC).' }),
+    reportsAccepted: t.exposeInt('reportsAccepted', {
+      description: 'Reports ever accepted, each reportId once; includes reports whose raw copy expired after the retention period.',
+    }),
+    installationsEverReported: t.exposeInt('installationsEverReported', { description: 'Installations that sent at least one report, active or not.' }),
+    activeInstallations: t.int({
+      nullable: true,
+      description: `Installations whose last report was received within the last \`days\` × 24 hours. Null only when \`days\` is refused (BAD_USER_INPUT in errors); the other fields still answer.`,
+      args: {
+        days: t.arg.int({
+          required: true,
+          defaultValue: ACTIVE_DAYS,
+          description: `Window in days, 1 to ${MAX_DAYS}.`,
+          validate: { int: true, min: 1, max: MAX_DAYS },
+        }),
+      },
+      resolve: (_, { days }, { em, services }) => activeInstallations(em, services.clock.now(), days),
+    }),
+    lastReportReceivedAt: t.expose('lastReportReceivedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the most recent report was received (UTC); null when no installation has reported.',
+    }),
+    printersOfActiveInstallations: t.exposeInt('printersOfActiveInstallations', {
+      description: `Printers configured in the active installations (${ACTIVE_DAYS} days), by each one's latest report.`,
+    }),
+    printersByType: t.field({
+      type: [BucketCountRef],
+      description: 'Printers of the active installations per printer type (plugin id). Counts printers; a type is folded by how many installations have it.',
+      resolve: (s) => s.printersByType,
+    }),
+    printersByModel: t.field({
+      type: [BucketCountRef],
+      description:
+        'Printers of the active installations per "type/model" key (e.g. "bambu_lab/P1S"). Counts printers; a model is folded by how many installations have it.',
+      resolve: (s) => s.printersByModel,
+    }),
+    installationsByAppVersion: t.field({
+      type: [BucketCountRef],
+      description: 'Active installations per Printernizer version (appVersion). Counts installations.',
+      resolve: (s) => s.installationsByAppVersion,
+    }),
+    installationsByPlatform: t.field({
+      type: [BucketCountRef],
+      description: 'Active installations per platform; keys are Platform values. Counts installations.',
+      resolve: (s) => s.installationsByPlatform,
+    }),
+    installationsByDeploymentMode: t.field({
+      type: [BucketCountRef],
+      description: 'Active installations per deployment mode; keys are DeploymentMode values. Counts installations.',
+      resolve: (s) => s.installationsByDeploymentMode,
+    }),
+    installationsByCountry: t.field({
+      type: [BucketCountRef],
+      description: 'Active installations per ISO 3166-1 alpha-2 country code; "unknown" for those that send none. Counts installations.',
+      resolve: (s) => s.installationsByCountry,
+    }),
+    featureAdoption: t.field({
+      type: [FeatureAdoptionRef],
+      description: 'Feature use among the active installations; sorted by enabledInstallations, largest first.',
+      resolve: (s) => s.featureAdoption,
+    }),
+    // A bounded list (at most MAX_WEEKS entries, one per week), so no connection.
     weekly: t.field({
       type: [WeeklyActivity],
-      args: { weeks: t.arg.int({ defaultValue: 12, validate: { int: true, min: 1, max: 104 } }) },
-      resolve: (_, a, { em, services }) => weekly(em, services.clock.now(), a.weeks ?? 12),
+      nullable: true,
+      description:
+        'The last `weeks` ISO weeks of received reports, oldest first, ending with the current (incomplete) week; a week without reports is listed with zeros. Null only when `weeks` is refused (BAD_USER_INPUT in errors); the other fields still answer.',
+      args: {
+        weeks: t.arg.int({
+          required: true,
+          defaultValue: 12,
+          description: `How many weeks, 1 to ${MAX_WEEKS}.`,
+          validate: { int: true, min: 1, max: MAX_WEEKS },
+        }),
+      },
+      resolve: (_, { weeks }, { em, services }) => weekly(em, services.clock.now(), weeks),
     }),
-  }),
-});
-
-const AnomalyRef = builder.objectRef<Anomaly>('Anomaly').implement({
-  fields: (t) => ({
-    kind: t.exposeString('kind'),
-    severity: t.exposeString('severity', { description: 'info, medium or high' }),
-    message: t.exposeString('message'),
-    detectedAt: t.expose('detectedAt', { type: 'DateTime' }),
   }),
 });
 
 builder.queryField('statsSummary', (t) =>
   t.field({
-    type: StatsSummary,
-    description: 'Public, k-anonymous aggregates (no key needed).',
+    type: StatsSummaryRef,
+    description:
+      'Public, k-anonymous aggregates; no key needed. Computed when asked, from rollups, so its cost does not grow with the number of stored reports.',
     resolve: (_, __, { em, services }) => statsSummary(em, services.clock.now(), services.config.kAnonymity),
-  }),
-);
-
-builder.queryField('anomalies', (t) =>
-  t.field({
-    type: [AnomalyRef],
-    description: 'Operator only (X-Admin-Key).',
-    resolve: (_, __, { em, services, headers }) => {
-      const key = headers.get('x-admin-key');
-      if (!services.config.adminKey || !key || !safeEqual(key, services.config.adminKey)) throw AuthError.adminOnly();
-      return detectAnomalies(em, services.kind, services.clock.now());
-    },
   }),
 );

@@ -12,8 +12,10 @@ export const API_KEY = 'test-api-key-0123456789';
 export const OLD_API_KEY = 'rotated-out-key-0123456789';
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
-export const SUBMIT = `mutation($report: UsageReportInput!) { submitReport(report: $report) { reportId accepted duplicate receivedAt } }`;
-export const DELETE = `mutation($id: ID!) { deleteInstallation(installationId: $id) { installationId deletedReports } }`;
+export const SUBMIT = `mutation Submit($input: UsageReportInput!) { submitReport(input: $input) { reportId installationId duplicate receivedAt } }`;
+export const DELETE = `mutation Delete($input: DeleteInstallationInput!) { deleteInstallation(input: $input) { installationId deletedReports } }`;
+/** The variables of DELETE for one installation. */
+export const deletionOf = (installationId: string) => ({ input: { installationId } });
 
 export interface CallOptions {
   headers?: Record<string, string>;
@@ -76,7 +78,11 @@ export async function createTestAggregator(o: TestAggregatorOptions): Promise<Te
     db,
     gql,
     submit: (report, c = {}) =>
-      gql(SUBMIT, { report }, { ...c, headers: { 'x-api-key': API_KEY, 'x-installation-secret': c.secret ?? secretFor(report.installation.installationId), ...c.headers } }),
+      gql(
+        SUBMIT,
+        { input: report },
+        { ...c, headers: { 'x-api-key': API_KEY, 'x-installation-secret': c.secret ?? secretFor(report.installation.installationId), ...c.headers } },
+      ),
     async close() {
       await app.stop();
       if (owned) await db.drop();
@@ -92,7 +98,11 @@ export function secretFor(installationId: string): string {
 const DAY = 86_400_000;
 
 /** A valid report: a week ending at the given UTC midnight (default 2026-11-28). */
-export function makeReport(over: { installationId?: string; end?: string; days?: number } & Partial<Omit<UsageReport, 'installation' | 'period'>> & { installation?: Partial<UsageReport['installation']> } = {}): UsageReport {
+export function makeReport(
+  over: { installationId?: string; end?: string; days?: number } & Partial<Omit<UsageReport, 'installation' | 'period'>> & {
+      installation?: Partial<UsageReport['installation']>;
+    } = {},
+): UsageReport {
   const days = over.days ?? 7;
   const end = new Date(over.end ?? '2026-11-28T00:00:00.000Z');
   const { installationId, end: _e, days: _d, installation, ...rest } = over;
@@ -110,7 +120,14 @@ export function makeReport(over: { installationId?: string; end?: string; days?:
       ...installation,
     },
     period: { start: new Date(end.getTime() - days * DAY).toISOString(), end: end.toISOString(), days },
-    fleet: { printerCount: 2, printerTypes: [{ type: 'bambu_lab', model: 'P1S', count: 1 }, { type: 'prusa', model: 'MK4S', count: 1 }], partial: false },
+    fleet: {
+      printerCount: 2,
+      printerTypes: [
+        { type: 'bambu_lab', model: 'P1S', count: 1 },
+        { type: 'prusa', model: 'MK4S', count: 1 },
+      ],
+      partial: false,
+    },
     usage: { jobsCreated: 10, jobsCompleted: 8, jobsFailed: 1, jobsCancelled: 1, filesDownloaded: 3, filesUploaded: 4, appStarts: 2, uptimeHours: 100 },
     features: [{ feature: 'timelapse', enabled: true }],
     errors: [],
