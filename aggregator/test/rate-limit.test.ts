@@ -183,7 +183,7 @@ for (const { db, store } of setups) {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.submit(makeReport({ installationId: id, end: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`, days: 1 }), { address })));
     assert.is(results.filter((r) => r.status === 200).length, 3);
     assert.is(results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length, 7);
-    assert.is((await t.gql(`{ statsSummary { totalReports } }`)).data.statsSummary.totalReports, 3);
+    assert.is((await t.gql(`{ statsSummary { reportsAccepted } }`)).data.statsSummary.reportsAccepted, 3);
   });
 
   test.run();
