@@ -3,8 +3,6 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
 
-type HttpExtension = { status?: number; headers?: Record<string, string>; spec?: boolean };
-
 const rebuild = (e: GraphQLError, message: string, extensions: Record<string, unknown>) =>
   new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
 
@@ -29,7 +27,6 @@ function redact(e: GraphQLError): GraphQLError {
 const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'BAD_REQUEST',
   403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
   503: 'SERVICE_UNAVAILABLE',
@@ -41,7 +38,7 @@ const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
  * dropping the mark gives one status per code whatever the Accept header.
  */
 export function inCatalogTerms(e: GraphQLError): GraphQLError {
-  const http = (e.extensions?.http ?? {}) as HttpExtension;
+  const http = e.extensions.http ?? {};
   const given = e.extensions?.code;
   let code: ErrorCode;
   if (isErrorCode(given) && (http.status === undefined || http.status === ERROR_CODES[given].status)) code = given;
@@ -76,24 +73,31 @@ export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
   };
   const normalise = (r: ExecutionResult): ExecutionResult => (r.errors?.length ? { ...r, errors: r.errors.map(catalogued) } : r);
   return {
-    onParse: () => ({ result, replaceParseResult }) => {
-      if (result instanceof GraphQLError && lacksCode(result)) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
-    },
-    onValidate: () => ({ result, setResult }) => {
-      if (result.length) setResult(result.map((e) => (lacksCode(e) ? withCode(clean(e), 'GRAPHQL_VALIDATION_FAILED') : e)));
+    onParse:
+      () =>
+      ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError && lacksCode(result)) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
+      },
+    // envelop types these results loosely (any[]); graphql-js gives GraphQLErrors.
+    onValidate: () => (payload) => {
+      const errors = payload.result as readonly GraphQLError[];
+      if (errors.length) payload.setResult(errors.map((e) => (lacksCode(e) ? withCode(clean(e), 'GRAPHQL_VALIDATION_FAILED') : e)));
     },
     onExecute: () => ({
-      onExecuteDone({ result, setResult }) {
-        if (!('errors' in result) || !result.errors?.length) return;
+      onExecuteDone(payload) {
+        if (isAsyncIterable(payload.result)) return;
+        const result = payload.result as ExecutionResult;
+        if (!result.errors?.length) return;
         // Errors without a path arise before any resolver runs: variable coercion.
         const errors = result.errors.map((e) => (!e.path && lacksCode(e) ? withCode(clean(e), 'BAD_USER_INPUT') : e));
-        setResult({ ...result, errors });
+        payload.setResult({ ...result, errors });
       },
     }),
     // Runs for every response, including refusals raised before GraphQL (CSRF, a body that is not JSON).
-    onResultProcess({ result, setResult }) {
+    onResultProcess(payload) {
+      const { result } = payload;
       if (isAsyncIterable(result)) return;
-      setResult(Array.isArray(result) ? result.map(normalise) : normalise(result as ExecutionResult));
+      payload.setResult(Array.isArray(result) ? result.map(normalise) : normalise(result as ExecutionResult));
     },
   };
 }

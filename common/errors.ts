@@ -18,13 +18,22 @@ export const ERROR_CODES = {
   BAD_REQUEST: {
     status: 400,
     retryable: false,
-    meaning: 'the HTTP request is not a GraphQL request: a body that is not JSON, no `query`, `variables` not an object, an `operationName` naming no operation',
+    meaning:
+      'the HTTP request is not a GraphQL request: a body that is not JSON, no `query`, `variables` not an object, an `operationName` naming no operation',
   },
-  BAD_USER_INPUT: { status: 400, retryable: false, meaning: 'an argument, input field or variable is wrong; `extensions.field` names it where one field is to blame' },
+  BAD_USER_INPUT: {
+    status: 400,
+    retryable: false,
+    meaning: 'an argument, input field or variable is wrong; `extensions.field` names it where one field is to blame',
+  },
   GRAPHQL_PARSE_FAILED: { status: 400, retryable: false, meaning: 'the query is not valid GraphQL syntax' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, retryable: false, meaning: 'the query does not fit the schema (an unknown field, a missing argument, …)' },
   QUERY_TOO_DEEP: { status: 400, retryable: false, meaning: 'selections nest deeper than the limit in `extensions.limit`' },
-  QUERY_TOO_COMPLEX: { status: 400, retryable: false, meaning: 'the estimated cost of the query exceeds `extensions.limit`; ask for fewer fields or a smaller `first`' },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    retryable: false,
+    meaning: 'the estimated cost of the query exceeds `extensions.limit`; ask for fewer fields or a smaller `first`',
+  },
   TOO_MANY_ALIASES: { status: 400, retryable: false, meaning: 'the query uses more aliases than `extensions.limit`' },
   TOO_MANY_DIRECTIVES: { status: 400, retryable: false, meaning: 'the query uses more directives than `extensions.limit`' },
   TOO_MANY_TOKENS: { status: 400, retryable: false, meaning: 'the query text has more tokens than `extensions.limit`' },
@@ -35,15 +44,22 @@ export const ERROR_CODES = {
     meaning:
       'not allowed: statistics are not enabled (local), a secret that does not match or a missing admin key (aggregator), or a GET or form POST without the `X-GraphQL-Yoga-CSRF` header',
   },
-  NOT_FOUND: { status: 404, retryable: false, meaning: 'the object an id names does not exist' },
-  METHOD_NOT_ALLOWED: { status: 405, retryable: false, meaning: 'a mutation sent with GET, or a method other than GET and POST; the `Allow` header says which' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    retryable: false,
+    meaning: 'a mutation sent with GET, or a method other than GET and POST; the `Allow` header says which',
+  },
   NOTHING_TO_SUBMIT: {
     status: 409,
     retryable: true,
     meaning: 'no whole UTC day has passed since the last report (local `submitUsageReport`); try again after `extensions.nextSubmissionAt`',
   },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, meaning: 'the request body is larger than the server accepts (aggregator: `AGGREGATOR_MAX_BODY_BYTES`)' },
-  RATE_LIMITED: { status: 429, retryable: true, meaning: 'too many reports (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)' },
+  RATE_LIMITED: {
+    status: 429,
+    retryable: true,
+    meaning: 'too many reports (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
+  },
   INTERNAL_SERVER_ERROR: { status: 500, retryable: true, meaning: 'anything unexpected: the message is masked as "Unexpected error." and the cause is logged' },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true, meaning: 'the database could not take the write (locked, full, gone); nothing was stored' },
 } as const satisfies Record<string, ErrorSpec>;
@@ -81,6 +97,6 @@ export const UserInputError = {
 
 /** For @pothos/plugin-zod: the first issue as BAD_USER_INPUT naming the argument. */
 export function zodArgumentError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): GraphQLError {
-  const issue = error.issues[0]!;
+  const issue = error.issues[0];
   return UserInputError.field(issue.path.map(String).join('.') || 'input', issue.message);
 }

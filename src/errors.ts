@@ -5,14 +5,18 @@ export { codedError, ERROR_CODES, UserInputError, zodArgumentError, type ErrorCo
 
 export const StorageError = {
   /** The database could not take the write (locked, full, gone); nothing was stored. */
-  unavailable: (what: string) =>
-    codedError('SERVICE_UNAVAILABLE', `Usage statistics storage is unavailable; ${what} was not stored. Try again later.`),
+  unavailable: (what: string) => codedError('SERVICE_UNAVAILABLE', `Usage statistics storage is unavailable; ${what} was not stored. Try again later.`),
 };
 
 export const ConsentError = {
   notEnabled: (reason: string) => codedError('FORBIDDEN', `Usage statistics are not enabled: ${reason}.`),
 };
 
+/**
+ * Why a plugin is not running, as `PluginStatus.errorCode` reports it. A separate list from the
+ * catalog on purpose: these are states a query reads as data, never the code of a refused request,
+ * so they have no HTTP status and nothing to retry.
+ */
 export const PLUGIN_ERROR_CODES = [
   'PLUGIN_NOT_FOUND',
   'PLUGIN_LOAD_FAILED',

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { databaseKind, openDatabase } from '../../common/db.js';
 import { useErrorCodes } from '../../common/error-codes-plugin.js';
-import { errorResponse, type ErrorCode } from '../../common/errors.js';
+import { errorResponse, isErrorCode, type ErrorCode } from '../../common/errors.js';
 import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
@@ -85,6 +85,9 @@ function routes(services: AggregatorServices): Plugin {
   };
 }
 
+/** An error here has not been masked yet: one without a catalog code is an unexpected failure. */
+const codeLabel = (code: unknown): ErrorCode => (isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR');
+
 /** Request duration per root field, and submitReport outcomes by result and error code. */
 function measure(metrics: Metrics): Plugin {
   return {
@@ -98,7 +101,7 @@ function measure(metrics: Metrics): Plugin {
           stop();
           if (field !== 'submitReport' || !('data' in result || 'errors' in result)) return;
           const r = result as { data?: { submitReport?: { duplicate?: boolean } } | null; errors?: readonly GraphQLError[] };
-          if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: String(r.errors[0]!.extensions?.code ?? ('INTERNAL_SERVER_ERROR' satisfies ErrorCode)) });
+          if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: codeLabel(r.errors[0].extensions?.code) });
           else metrics.reports.inc({ result: r.data?.submitReport?.duplicate ? 'duplicate' : 'accepted', code: '' });
         },
       };

@@ -16,6 +16,11 @@ export const IngestError = {
   invalid: (field: string, problem: string) => codedError('BAD_USER_INPUT', `input.${field}: ${problem}`, { field: `input.${field}` }),
   reportIdReused: () => codedError('BAD_USER_INPUT', 'input.reportId was already used for a different report.', { field: 'input.reportId' }),
   rateLimited: (scope: string, retryAfterSeconds: number) =>
-    codedError('RATE_LIMITED', `Too many reports from this ${scope}; retry after ${retryAfterSeconds} s.`, { retryAfterSeconds }, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+    codedError(
+      'RATE_LIMITED',
+      `Too many reports from this ${scope}; retry after ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+      { headers: { 'Retry-After': String(retryAfterSeconds) } },
+    ),
   unavailable: () => codedError('SERVICE_UNAVAILABLE', 'The aggregator cannot store reports right now; retry later.'),
 };

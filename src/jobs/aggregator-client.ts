@@ -22,12 +22,15 @@ export function defaultTransport(): Transport {
  */
 export type DeliveryFailure = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'NO_DATA' | 'INTERNAL' | `HTTP_${number}`;
 
+/** A catalog code, a failure on this side, or a code this build does not know (from a newer aggregator). */
+export type FailureCode = ErrorCode | DeliveryFailure | (string & {});
+
 /**
  * Why a call failed, classified the way sender and receiver agree: a code from the catalog
  * (common/errors.ts) is retried exactly when the catalog marks it retryable. Without one, the
  * status decides: network errors, timeouts, 5xx, 408 and 429 may succeed later; other 4xx never will.
  */
-export function retryDecision(status: number, code: unknown): { code: ErrorCode | DeliveryFailure | string; retryable: boolean } {
+export function retryDecision(status: number, code: unknown): { code: FailureCode; retryable: boolean } {
   if (isErrorCode(code)) return { code, retryable: ERROR_CODES[code].retryable };
   // A code this build does not know (a newer aggregator) is judged by the status it came with.
   const named = typeof code === 'string' ? code : status >= 400 ? (`HTTP_${status}` as const) : 'NO_DATA';
@@ -38,7 +41,7 @@ export function retryDecision(status: number, code: unknown): { code: ErrorCode 
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
   constructor(
-    readonly code: ErrorCode | DeliveryFailure | (string & {}),
+    readonly code: FailureCode,
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs: number | null = null,
@@ -60,7 +63,15 @@ export interface ClientOptions {
   maxWaitMs: number;
 }
 
-async function postOnce(o: ClientOptions, query: string, variables: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<any> {
+/** The `data` of a GraphQL answer: its fields are read by the caller, which knows the operation. */
+type Data = Record<string, unknown>;
+
+interface Answer {
+  data?: Data | null;
+  errors?: { message: string; extensions?: { code?: unknown; retryAfterSeconds?: number } }[];
+}
+
+async function postOnce(o: ClientOptions, query: string, variables: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<Data> {
   const attempt = AbortSignal.any([signal, AbortSignal.timeout(o.timeoutMs)]);
   let res: Awaited<ReturnType<Transport>>;
   let text: string;
@@ -79,9 +90,9 @@ async function postOnce(o: ClientOptions, query: string, variables: unknown, hea
     const cause = (err as { cause?: { message?: string } }).cause;
     throw new DeliveryError('NETWORK_ERROR', cause?.message ?? (err as Error).message, true);
   }
-  let body: { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[] } = {};
+  let body: Answer = {};
   try {
-    body = text ? JSON.parse(text) : {};
+    body = text ? (JSON.parse(text) as Answer) : {};
   } catch {
     // A proxy's HTML error page, say: judged by the status below.
   }
@@ -108,7 +119,7 @@ export async function postWithRetry(
   headers: Record<string, string>,
   signal: AbortSignal,
   onAttempt: (error: DeliveryError | null) => void,
-): Promise<any> {
+): Promise<Data> {
   try {
     return await pRetry(
       async () => {
