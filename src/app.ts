@@ -54,7 +54,7 @@ const DEFAULT_QUERY = `# Printernizer usage statistics: everything here stays on
 # unless you opt in. Try:
 query Overview {
   usageSettings { consent enabled blockedBy installationId nextSubmissionAt }
-  usageStatistics { totalEvents thisWeek { jobCount fileCount uploadCount errorCount } uptimeHours }
+  usageStatistics { totalEvents lastSevenDays { jobsFinished filesDownloaded filesUploaded errorsOccurred } uptimeHours }
   reportPreview { period { start end days } usage { jobsCompleted jobsFailed uptimeHours } }
 }
 `;

@@ -1,7 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import ZodPlugin from '@pothos/plugin-zod';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 
+import { DateScalar, DateTimeScalar } from '../common/scalars.js';
 import type { Context } from './context.js';
 import { zodArgumentError } from './errors.js';
 
@@ -9,7 +10,9 @@ import { zodArgumentError } from './errors.js';
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
   Scalars: {
+    Date: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
@@ -19,7 +22,10 @@ export const builder = new SchemaBuilder<{
   zod: { validationError: zodArgumentError },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateScalar);
+builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('JSON', JSONResolver);
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ description: 'Everything a client can read. Nothing here changes stored data.' });
+builder.mutationType({
+  description: 'Everything a client can change. Each mutation takes one `input` argument (where it takes any) and returns a payload holding what changed.',
+});

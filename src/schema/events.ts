@@ -1,81 +1,115 @@
 import { builder } from '../builder.js';
-import type { UsageEvent } from '../entities/usage-event.entity.js';
-import { listEvents, recordEvents } from '../services/event-store.js';
+import { UsageEvent } from '../entities/usage-event.entity.js';
+import { UserInputError } from '../errors.js';
+import { recordEvents } from '../services/event-store.js';
 import { eventMetadata, MAX_EVENTS_PER_CALL } from '../services/events.js';
-import type { LocalServices } from '../services/index.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import { connectionArgs, connectionType } from './connection.js';
 import { UsageEventTypeEnum } from './enums.js';
+import { keysetConnection, type OrderKey } from './pagination.js';
 
-const printerTypeIds = (services: LocalServices) => new Set(services.plugins.types().map((t) => t.id));
+const printerTypeIds = (plugins: PluginRegistry) => new Set(plugins.types().map((t) => t.id));
 
 export const UsageEventRef = builder.objectRef<UsageEvent>('UsageEvent').implement({
+  description: 'One recorded usage event, as stored on this machine.',
   fields: (t) => ({
-    id: t.id({ resolve: (e) => String(e.id) }),
-    type: t.expose('type', { type: UsageEventTypeEnum }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    metadata: t.field({ type: 'JSON', description: 'The stored metadata: only the fields that are set.', resolve: (e) => eventMetadata(e) }),
-    reportId: t.exposeID('reportId', { nullable: true, description: 'The report this event was counted in; null until a report is built.' }),
+    id: t.id({ description: 'Local id, unique on this installation; never sent.', resolve: (e) => String(e.id) }),
+    type: t.expose('type', { type: UsageEventTypeEnum, description: 'What happened.' }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened (UTC, millisecond precision).' }),
+    metadata: t.field({
+      type: 'JSON',
+      description:
+        'The stored metadata, only the keys that are set: printerType, durationMinutes (whole minutes), fileSizeMb (steps of 0.01 MB), autoCreated, errorType, component, feature.',
+      resolve: (e) => eventMetadata(e),
+    }),
+    reportId: t.exposeID('reportId', { nullable: true, description: 'The report (Submission.id) this event was counted in; null until a report counts it.' }),
   }),
 });
 
 const RecordUsageEventInput = builder.inputType('RecordUsageEventInput', {
-  description: 'Per event type only some fields are allowed; anything else is BAD_USER_INPUT and nothing is stored.',
+  description: 'One event. Each type accepts only some of the fields below; any other field is BAD_USER_INPUT and nothing is stored.',
   fields: (t) => ({
-    type: t.field({ type: UsageEventTypeEnum, required: true }),
-    occurredAt: t.field({ type: 'DateTime', description: 'Default: now. At most 5 minutes in the future.' }),
-    printerType: t.string({ description: 'A registered printer type id (JOB_*, PRINTER_*, ERROR_OCCURRED).' }),
-    durationSeconds: t.int({ description: 'JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED; stored rounded to whole minutes.' }),
-    fileSizeBytes: t.float({ description: 'FILE_DOWNLOADED, FILE_UPLOADED; stored rounded to 0.01 MB.' }),
-    autoCreated: t.boolean({ description: 'JOB_CREATED.' }),
-    errorType: t.string({ description: 'ERROR_OCCURRED (required), a slug.' }),
-    component: t.string({ description: 'ERROR_OCCURRED, a slug.' }),
-    feature: t.string({ description: 'FEATURE_ENABLED, FEATURE_DISABLED (required), a slug.' }),
+    type: t.field({ type: UsageEventTypeEnum, required: true, description: 'What happened.' }),
+    occurredAt: t.field({ type: 'DateTime', description: 'When it happened; null means now. At most 5 minutes in the future, not before 2000-01-01.' }),
+    printerType: t.id({ description: 'A registered PrinterType.id. For JOB_*, PRINTER_* and ERROR_OCCURRED.' }),
+    durationSeconds: t.int({ description: 'How long the job ran, in seconds (at most 90 days); stored rounded to whole minutes. For JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED.' }),
+    fileSizeBytes: t.float({ description: 'File size in bytes; stored rounded to 0.01 MB. For FILE_DOWNLOADED, FILE_UPLOADED.' }),
+    autoCreated: t.boolean({ description: 'True when Printernizer created the job itself. For JOB_CREATED.' }),
+    errorType: t.string({ description: 'A slug naming the kind of error. Required for ERROR_OCCURRED, refused otherwise.' }),
+    component: t.string({ description: 'A slug naming where the error arose. For ERROR_OCCURRED.' }),
+    feature: t.string({ description: 'A slug naming the feature. Required for FEATURE_ENABLED and FEATURE_DISABLED, refused otherwise.' }),
   }),
 });
 
-const UsageEventEdge = builder
-  .objectRef<{ cursor: string; node: UsageEvent }>('UsageEventEdge')
-  .implement({ fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: UsageEventRef, resolve: (e) => e.node }) }) });
-
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  fields: (t) => ({ hasNextPage: t.exposeBoolean('hasNextPage'), endCursor: t.exposeString('endCursor', { nullable: true }) }),
-});
-
-type Connection = Awaited<ReturnType<typeof listEvents>>;
-const UsageEventConnection = builder.objectRef<Connection>('UsageEventConnection').implement({
+const RecordUsageEventsInput = builder.inputType('RecordUsageEventsInput', {
+  description: `A batch of events, stored all or nothing.`,
   fields: (t) => ({
-    edges: t.field({ type: [UsageEventEdge], resolve: (c) => c.edges }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    totalCount: t.int({ description: 'Events matching the filters, on all pages.', resolve: (c) => c.totalCount() }),
+    events: t.field({ type: [RecordUsageEventInput], required: true, description: `At most ${MAX_EVENTS_PER_CALL} events.` }),
   }),
 });
+
+const RecordUsageEventPayload = builder.objectRef<{ event: UsageEvent }>('RecordUsageEventPayload').implement({
+  description: 'The result of recordUsageEvent.',
+  fields: (t) => ({ event: t.field({ type: UsageEventRef, description: 'The stored event.', resolve: (p) => p.event }) }),
+});
+
+const RecordUsageEventsPayload = builder.objectRef<{ events: UsageEvent[] }>('RecordUsageEventsPayload').implement({
+  description: 'The result of recordUsageEvents.',
+  fields: (t) => ({
+    events: t.field({ type: [UsageEventRef], description: 'The stored events, in the order given.', resolve: (p) => p.events }),
+    recordedCount: t.int({ description: 'How many events were stored: all of those given.', resolve: (p) => p.events.length }),
+  }),
+});
+
+const UsageEventConnection = connectionType('UsageEvent', UsageEventRef, 'usage events');
+
+/** Newest first; the id breaks ties between events of the same instant. */
+const EVENT_ORDER: OrderKey<UsageEvent>[] = [
+  { field: 'occurredAt', direction: 'desc', kind: 'date' },
+  { field: 'id', direction: 'desc', kind: 'int' },
+];
 
 builder.queryField('usageEvents', (t) =>
   t.field({
     type: UsageEventConnection,
-    description: 'Recorded events, newest first.',
+    nullable: true,
+    description: 'Recorded events, newest first, a page at a time. Null (with a BAD_USER_INPUT error) when an argument is refused; other fields still answer.',
     args: {
-      first: t.arg.int({ defaultValue: 50, validate: { int: true, min: 1, max: 500 } }),
-      after: t.arg.string(),
-      type: t.arg({ type: UsageEventTypeEnum }),
-      from: t.arg({ type: 'DateTime', description: 'Inclusive.' }),
-      to: t.arg({ type: 'DateTime', description: 'Exclusive.' }),
+      ...connectionArgs(t.arg, 'events', 50),
+      type: t.arg({ type: UsageEventTypeEnum, description: 'Only events of this type; null means every type.' }),
+      from: t.arg({ type: 'DateTime', description: 'Only events that occurred at or after this instant; null means from the first.' }),
+      to: t.arg({ type: 'DateTime', description: 'Only events that occurred before this instant; null means up to the last.' }),
     },
-    resolve: (_, a, { em }) => listEvents(em, { type: a.type, from: a.from, to: a.to }, a.first ?? 50, a.after),
+    resolve: (_, a, { em }) => {
+      const occurredAt = { ...(a.from ? { $gte: a.from } : {}), ...(a.to ? { $lt: a.to } : {}) };
+      const where = { ...(a.type ? { type: a.type } : {}), ...(a.from || a.to ? { occurredAt } : {}) };
+      return keysetConnection(em, UsageEvent, where, EVENT_ORDER, a, 50);
+    },
   }),
 );
 
 builder.mutationField('recordUsageEvent', (t) =>
   t.field({
-    type: UsageEventRef,
-    args: { input: t.arg({ type: RecordUsageEventInput, required: true }) },
-    resolve: async (_, { input }, { em, services }) => (await recordEvents(em, services.clock, services.logger, [input], () => 'input', printerTypeIds(services)))[0]!,
+    type: RecordUsageEventPayload,
+    nullable: true,
+    description: 'Records one event. Refused with BAD_USER_INPUT (naming the field) or SERVICE_UNAVAILABLE; then nothing is stored and the payload is null.',
+    args: { input: t.arg({ type: RecordUsageEventInput, required: true, description: 'The event.' }) },
+    resolve: async (_, { input }, { em, clock, logger, plugins }) => {
+      const [event] = await recordEvents(em, clock, logger, [input], () => 'input', printerTypeIds(plugins));
+      return { event: event! };
+    },
   }),
 );
 
 builder.mutationField('recordUsageEvents', (t) =>
-  t.int({
-    description: `All or nothing, at most ${MAX_EVENTS_PER_CALL} per call; returns how many were stored.`,
-    args: { inputs: t.arg({ type: [RecordUsageEventInput], required: true }) },
-    resolve: async (_, { inputs }, { em, services }) => (await recordEvents(em, services.clock, services.logger, inputs, (i) => `inputs.${i}`, printerTypeIds(services))).length,
+  t.field({
+    type: RecordUsageEventsPayload,
+    nullable: true,
+    description: `Records up to ${MAX_EVENTS_PER_CALL} events in one transaction: all or nothing. A refusal names the first bad field, e.g. input.events.7.durationSeconds; then nothing is stored and the payload is null.`,
+    args: { input: t.arg({ type: RecordUsageEventsInput, required: true, description: 'The events.' }) },
+    resolve: async (_, { input }, { em, clock, logger, plugins }) => {
+      if (input.events.length > MAX_EVENTS_PER_CALL) throw UserInputError.field('input.events', `at most ${MAX_EVENTS_PER_CALL} events per call (got ${input.events.length})`);
+      return { events: await recordEvents(em, clock, logger, input.events, (i) => `input.events.${i}`, printerTypeIds(plugins)) };
+    },
   }),
 );

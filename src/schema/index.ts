@@ -2,6 +2,7 @@ import './settings.js';
 import './events.js';
 import './statistics.js';
 import './report.js';
+import './submissions.js';
 import './usage-data.js';
 import './printers.js';
 

@@ -2,72 +2,34 @@ import { builder } from '../builder.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import type { Submission as SubmissionRow } from '../entities/submission.entity.js';
-import { loadSettings } from '../services/settings.js';
-import { deleteUsageData, EXPORT_VERSION, settingsExport } from '../services/usage-data.js';
-import { SubmissionStatusEnum } from './enums.js';
+import { loadSettings, settingsView, type UsageSettingsView } from '../services/settings.js';
+import { deleteUsageData, EXPORT_VERSION, settingsExport, type RemoteDeletionState } from '../services/usage-data.js';
+import { RemoteDeletionStateEnum } from './enums.js';
 import { UsageEventRef } from './events.js';
-
-export const SubmissionRef = builder.objectRef<SubmissionRow>('Submission').implement({
-  description: 'A built report: PENDING until delivered, then SENT, REJECTED or CANCELLED.',
-  fields: (t) => ({
-    id: t.exposeID('id', { description: 'The reportId.' }),
-    status: t.expose('status', { type: SubmissionStatusEnum }),
-    periodStart: t.expose('periodStart', { type: 'DateTime' }),
-    periodEnd: t.expose('periodEnd', { type: 'DateTime' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
-    attempts: t.exposeInt('attempts'),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
-    lastError: t.exposeString('lastError', { nullable: true }),
-    duplicate: t.exposeBoolean('duplicate', { description: 'The aggregator already had this report (a resend after a lost answer).' }),
-    payload: t.expose('payload', { type: 'JSON', description: 'The exact JSON sent.' }),
-  }),
-});
-
-builder.mutationField('submitUsageReport', (t) =>
-  t.field({
-    type: SubmissionRef,
-    description:
-      'Retries a pending report now, or builds the report for the whole UTC days since the last one and sends it. NOTHING_TO_SUBMIT (with nextSubmissionAt) when there is none; FORBIDDEN unless enabled.',
-    resolve: (_, __, { services }) => services.submissions.submitNow(),
-  }),
-);
-
-builder.queryField('submissions', (t) =>
-  t.field({
-    type: [SubmissionRef],
-    description: 'Every report ever built, newest first.',
-    args: { first: t.arg.int({ defaultValue: 20, validate: { int: true, min: 1, max: 500 } }) },
-    resolve: (_, a, { em }) => em.find(Submission, {}, { orderBy: [{ periodEnd: 'desc' }, { createdAt: 'desc' }], limit: a.first ?? 20 }),
-  }),
-);
+import { UsageSettingsRef } from './settings.js';
+import { SubmissionRef } from './submissions.js';
 
 type Export = { exportedAt: Date; exportVersion: string; settings: unknown; events: UsageEvent[]; submissions: SubmissionRow[] };
 const UsageDataExport = builder.objectRef<Export>('UsageDataExport').implement({
+  description: 'Everything stored about usage statistics on this machine, except the installation secret. The same content as GET /usage-data/export.',
   fields: (t) => ({
-    exportedAt: t.expose('exportedAt', { type: 'DateTime' }),
-    exportVersion: t.exposeString('exportVersion'),
-    settings: t.expose('settings', { type: 'JSON', description: 'Every setting except the installation secret.' }),
-    events: t.field({ type: [UsageEventRef], resolve: (e) => e.events }),
-    submissions: t.field({ type: [SubmissionRef], resolve: (e) => e.submissions }),
+    exportedAt: t.expose('exportedAt', { type: 'DateTime', description: 'When the export was made.' }),
+    exportVersion: t.exposeString('exportVersion', { description: 'The version of this export format, currently "1".' }),
+    settings: t.expose('settings', {
+      type: 'JSON',
+      description: 'Every setting except the installation secret (hasInstallationSecret says whether one exists); instants as UTC ISO strings.',
+    }),
+    events: t.field({ type: [UsageEventRef], description: 'Every stored event, oldest id first.', resolve: (e) => e.events }),
+    submissions: t.field({ type: [SubmissionRef], description: 'Every stored report, by id.', resolve: (e) => e.submissions }),
   }),
 });
 
-type Deleted = Awaited<ReturnType<typeof deleteUsageData>>;
-const DeleteUsageDataResult = builder.objectRef<Deleted>('DeleteUsageDataResult').implement({
-  fields: (t) => ({
-    deletedEvents: t.exposeInt('deletedEvents'),
-    deletedSubmissions: t.exposeInt('deletedSubmissions'),
-    remoteDeletion: t.exposeString('remoteDeletion', { description: 'NOT_REQUESTED, QUEUED or DONE.' }),
-  }),
-});
-
-builder.mutationField('exportUsageData', (t) =>
+builder.queryField('exportUsageData', (t) =>
   t.field({
     type: UsageDataExport,
-    description: 'Everything stored locally. For large histories download GET /usage-data/export, which streams.',
-    resolve: async (_, __, { em, services }) => ({
-      exportedAt: services.clock.now(),
+    description: 'Everything stored locally, in one answer. For large histories download GET /usage-data/export instead: the same content, streamed.',
+    resolve: async (_, __, { em, clock }) => ({
+      exportedAt: clock.now(),
       exportVersion: EXPORT_VERSION,
       settings: settingsExport(await loadSettings(em)),
       events: await em.find(UsageEvent, {}, { orderBy: { id: 'asc' } }),
@@ -76,11 +38,40 @@ builder.mutationField('exportUsageData', (t) =>
   }),
 );
 
+const DeleteUsageDataInput = builder.inputType('DeleteUsageDataInput', {
+  description: 'Options of a deletion.',
+  fields: (t) => ({
+    deleteRemoteData: t.boolean({
+      required: true,
+      defaultValue: false,
+      description: 'True first queues a request that the aggregator delete its copy for the current identity.',
+    }),
+  }),
+});
+
+type Deleted = { deletedEvents: number; deletedSubmissions: number; remoteDeletion: RemoteDeletionState; usageSettings: UsageSettingsView };
+const DeleteUsageDataPayload = builder.objectRef<Deleted>('DeleteUsageDataPayload').implement({
+  description: 'The result of deleteUsageData.',
+  fields: (t) => ({
+    deletedEventCount: t.exposeInt('deletedEvents', { description: 'How many events were deleted.' }),
+    deletedSubmissionCount: t.exposeInt('deletedSubmissions', { description: 'How many reports were deleted.' }),
+    remoteDeletion: t.expose('remoteDeletion', {
+      type: RemoteDeletionStateEnum,
+      description: 'QUEUED when a request to the aggregator is on its way, DONE when a requested deletion is already confirmed, NOT_REQUESTED without deleteRemoteData.',
+    }),
+    usageSettings: t.field({ type: UsageSettingsRef, description: 'The settings after the deletion: consent UNDECIDED, no identity.', resolve: (d) => d.usageSettings }),
+  }),
+});
+
 builder.mutationField('deleteUsageData', (t) =>
   t.field({
-    type: DeleteUsageDataResult,
-    description: 'Deletes every local event and report and resets the identity. With deleteRemoteData, the aggregator is asked to delete its copy too.',
-    args: { deleteRemoteData: t.arg.boolean({ defaultValue: false }) },
-    resolve: (_, a, { em, services }) => services.submissions.exclusive(() => deleteUsageData(services, em, a.deleteRemoteData ?? false)),
+    type: DeleteUsageDataPayload,
+    nullable: true,
+    description: 'Deletes every local event, report and uptime session in one transaction, resets the identity and sets consent back to UNDECIDED.',
+    args: { input: t.arg({ type: DeleteUsageDataInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const deleted = await ctx.outbox.exclusive(() => deleteUsageData(ctx, input.deleteRemoteData));
+      return { ...deleted, usageSettings: settingsView(await loadSettings(ctx.em), ctx.config) };
+    },
   }),
 );

@@ -34,8 +34,8 @@ test('reports go through the proxy named in the environment', async () => {
   process.env.HTTPS_PROXY = process.env.HTTP_PROXY;
   const local = await createTestApp({ db: 'sqlite', env: { USAGE_STATS_ENDPOINT: `http://localhost:${targetPort}/graphql`, USAGE_STATS_API_KEY: API_KEY } });
   try {
-    await local.ok(`mutation { optInUsageStatistics { consent } }`);
-    const sub = (await local.ok(`mutation { submitUsageReport { status } }`)).submitUsageReport;
+    await local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
+    const sub = (await local.ok(`mutation { submitUsageReport { submission { status } } }`)).submitUsageReport.submission;
     assert.is(sub.status, 'SENT');
     assert.equal(seen, [`CONNECT localhost:${targetPort}`]);
   } finally {

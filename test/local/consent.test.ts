@@ -6,8 +6,8 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
 const SETTINGS = `{ usageSettings { consent enabled blockedBy installationId shareCountry consentedSchemaVersion currentSchemaVersion needsReconsent submissionIntervalDays lastSubmissionAt endpoint } }`;
-const OPT_IN = `mutation($share: Boolean) { optInUsageStatistics(shareCountry: $share) { consent enabled installationId shareCountry consentedSchemaVersion needsReconsent } }`;
-const OPT_OUT = `mutation($del: Boolean) { optOutUsageStatistics(deleteRemoteData: $del) { consent enabled installationId } }`;
+const OPT_IN = `mutation($share: Boolean) { optInUsageStatistics(input: { shareCountry: $share }) { usageSettings { consent enabled installationId shareCountry consentedSchemaVersion needsReconsent } } }`;
+const OPT_OUT = `mutation($del: Boolean) { optOutUsageStatistics(input: { deleteRemoteData: $del }) { usageSettings { consent enabled installationId } } }`;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 for (const db of await testDatabaseKinds()) {
@@ -36,7 +36,7 @@ for (const db of await testDatabaseKinds()) {
 
   test('opting in creates one identity and keeps it; opting out denies', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const first = (await t.ok(OPT_IN, { share: false })).optInUsageStatistics;
+    const first = (await t.ok(OPT_IN, { share: false })).optInUsageStatistics.usageSettings;
     assert.is(first.consent, 'GRANTED');
     assert.is(first.enabled, true);
     assert.is(first.shareCountry, false);
@@ -47,9 +47,9 @@ for (const db of await testDatabaseKinds()) {
     assert.ok(row.submissionSecondOfDay! >= 0 && row.submissionSecondOfDay! < 86_400, 'a time of day for submissions');
     assert.is(row.firstSeenOn, '2026-11-28');
 
-    const out = (await t.ok(OPT_OUT)).optOutUsageStatistics;
+    const out = (await t.ok(OPT_OUT)).optOutUsageStatistics.usageSettings;
     assert.equal(out, { consent: 'DENIED', enabled: false, installationId: first.installationId });
-    const again = (await t.ok(OPT_IN)).optInUsageStatistics;
+    const again = (await t.ok(OPT_IN)).optInUsageStatistics.usageSettings;
     assert.is(again.installationId, first.installationId, 'the identity survives an opt-out without deletion');
     const secret = (await t.app.orm.em.fork().findOneOrFail(UsageSettings, { id: 1 })).installationSecret;
     assert.is(secret, row.installationSecret);
@@ -58,10 +58,10 @@ for (const db of await testDatabaseKinds()) {
   for (const variable of ['DO_NOT_TRACK', 'PRINTERNIZER_STATS_DISABLED']) {
     test(`${variable}=1 keeps statistics off whatever the consent`, async (ctx) => {
       const t = (ctx.t = await createTestApp({ db, env: { [variable]: '1' } }));
-      const s = (await t.ok(OPT_IN)).optInUsageStatistics;
+      const s = (await t.ok(OPT_IN)).optInUsageStatistics.usageSettings;
       assert.is(s.consent, 'GRANTED', 'the choice is recorded');
       assert.is(s.enabled, false);
-      assert.is((await t.ok(SETTINGS)).usageSettings.blockedBy, `${variable}=1`);
+      assert.is((await t.ok(SETTINGS)).usageSettings.blockedBy, variable, 'the variable that is set, as an enum value');
     });
   }
 
@@ -70,25 +70,25 @@ for (const db of await testDatabaseKinds()) {
     await t.ok(OPT_IN);
     await t.app.orm.em.fork().nativeUpdate(UsageSettings, { id: 1 }, { consentedSchemaVersion: 0 });
     assert.is((await t.ok(SETTINGS)).usageSettings.needsReconsent, true);
-    assert.is((await t.ok(OPT_IN)).optInUsageStatistics.needsReconsent, false, 'opting in again records the new version');
+    assert.is((await t.ok(OPT_IN)).optInUsageStatistics.usageSettings.needsReconsent, false, 'opting in again records the new version');
   });
 
   test('opting out with deleteRemoteData queues a deletion and forgets the identity', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const id = (await t.ok(OPT_IN)).optInUsageStatistics.installationId;
-    const out = (await t.ok(OPT_OUT, { del: true })).optOutUsageStatistics;
+    const id = (await t.ok(OPT_IN)).optInUsageStatistics.usageSettings.installationId;
+    const out = (await t.ok(OPT_OUT, { del: true })).optOutUsageStatistics.usageSettings;
     assert.is(out.installationId, null);
     const rows = await t.app.orm.em.fork().find('DeletionRequest', {});
     assert.is(rows.length, 1);
     assert.is((rows[0] as any).installationId, id);
-    const next = (await t.ok(OPT_IN)).optInUsageStatistics.installationId;
+    const next = (await t.ok(OPT_IN)).optInUsageStatistics.usageSettings.installationId;
     assert.match(next, UUID_V4);
     assert.is.not(next, id, 'a new opt-in gets a new id');
   });
 
   test('bad arguments are refused with a code', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const res = await t.gql(`mutation { optInUsageStatistics(shareCountry: "yes") { consent } }`);
+    const res = await t.gql(`mutation { optInUsageStatistics(input: { shareCountry: "yes" }) { usageSettings { consent } } }`);
     assert.is(res.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
     assert.is((await t.ok(SETTINGS)).usageSettings.consent, 'UNDECIDED');
   });

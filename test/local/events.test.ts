@@ -6,8 +6,8 @@ import { allowedFields } from '../../src/services/events.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
-const RECORD = `mutation($input: RecordUsageEventInput!) { recordUsageEvent(input: $input) { id type occurredAt metadata reportId } }`;
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
+const RECORD = `mutation($input: RecordUsageEventInput!) { recordUsageEvent(input: $input) { event { id type occurredAt metadata reportId } } }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const COUNT = `{ usageEvents(first: 1) { totalCount } }`;
 
 /** A valid value for every metadata field. */
@@ -34,9 +34,9 @@ for (const db of await testDatabaseKinds()) {
     for (const type of USAGE_EVENT_TYPES) {
       const input = { type, ...Object.fromEntries(allowedFields(type).map((f) => [f, SAMPLE[f]])) };
       const data = await t.ok(RECORD, { input });
-      assert.is(data.recordUsageEvent.type, type);
-      assert.is(data.recordUsageEvent.occurredAt, '2026-11-28T12:00:00.000Z', 'occurredAt defaults to now');
-      assert.is(data.recordUsageEvent.reportId, null);
+      assert.is(data.recordUsageEvent.event.type, type);
+      assert.is(data.recordUsageEvent.event.occurredAt, '2026-11-28T12:00:00.000Z', 'occurredAt defaults to now');
+      assert.is(data.recordUsageEvent.event.reportId, null);
     }
     assert.is((await t.ok(COUNT)).usageEvents.totalCount, USAGE_EVENT_TYPES.length);
   });
@@ -89,20 +89,20 @@ for (const db of await testDatabaseKinds()) {
 
   test('durations are stored in whole minutes and sizes in 0.01 MB', async ({ t }) => {
     const a = await t.ok(RECORD, { input: { type: 'JOB_COMPLETED', durationSeconds: 89 } });
-    assert.equal(a.recordUsageEvent.metadata, { durationMinutes: 1 });
+    assert.equal(a.recordUsageEvent.event.metadata, { durationMinutes: 1 });
     const b = await t.ok(RECORD, { input: { type: 'JOB_CANCELLED', durationSeconds: 90 } });
-    assert.equal(b.recordUsageEvent.metadata, { durationMinutes: 2 });
+    assert.equal(b.recordUsageEvent.event.metadata, { durationMinutes: 2 });
     const c = await t.ok(RECORD, { input: { type: 'FILE_DOWNLOADED', fileSizeBytes: 1_234_567 } });
-    assert.equal(c.recordUsageEvent.metadata, { fileSizeMb: 1.18 });
+    assert.equal(c.recordUsageEvent.event.metadata, { fileSizeMb: 1.18 });
     const d = await t.ok(RECORD, { input: { type: 'JOB_CREATED', autoCreated: false, printerType: 'prusa' } });
-    assert.equal(d.recordUsageEvent.metadata, { autoCreated: false, printerType: 'prusa' });
+    assert.equal(d.recordUsageEvent.event.metadata, { autoCreated: false, printerType: 'prusa' });
   });
 
   test('occurredAt may lie at most 5 minutes ahead', async ({ t }) => {
     const ok = await t.ok(RECORD, { input: { type: 'APP_START', occurredAt: '2026-11-28T12:05:00.000Z' } });
-    assert.is(ok.recordUsageEvent.occurredAt, '2026-11-28T12:05:00.000Z');
+    assert.is(ok.recordUsageEvent.event.occurredAt, '2026-11-28T12:05:00.000Z');
     const past = await t.ok(RECORD, { input: { type: 'APP_START', occurredAt: '2026-01-01T00:00:00+02:00' } });
-    assert.is(past.recordUsageEvent.occurredAt, '2025-12-31T22:00:00.000Z', 'offsets are normalised to UTC');
+    assert.is(past.recordUsageEvent.event.occurredAt, '2025-12-31T22:00:00.000Z', 'offsets are normalised to UTC');
     const ahead = await t.gql(RECORD, { input: { type: 'APP_START', occurredAt: '2026-11-28T12:05:00.001Z' } });
     assert.is(ahead.errors?.[0]?.extensions?.field, 'input.occurredAt');
     const garbage = await t.gql(RECORD, { input: { type: 'APP_START', occurredAt: 'yesterday' } });
@@ -115,19 +115,19 @@ for (const db of await testDatabaseKinds()) {
     inputs[7] = { type: 'JOB_CREATED', durationSeconds: 5 } as never;
     const res = await t.gql(RECORD_MANY, { inputs });
     assert.is(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.is(res.errors?.[0]?.extensions?.field, 'inputs.7.durationSeconds');
+    assert.is(res.errors?.[0]?.extensions?.field, 'input.events.7.durationSeconds');
     assert.is((await t.ok(COUNT)).usageEvents.totalCount, 0);
     inputs[7] = { type: 'JOB_CREATED' };
-    assert.is((await t.ok(RECORD_MANY, { inputs })).recordUsageEvents, 10);
+    assert.is((await t.ok(RECORD_MANY, { inputs })).recordUsageEvents.recordedCount, 10);
     assert.is((await t.ok(COUNT)).usageEvents.totalCount, 10);
   });
 
   test('recordUsageEvents takes at most 1000 events', async ({ t }) => {
     const full = await t.ok(RECORD_MANY, { inputs: Array.from({ length: 1000 }, () => ({ type: 'FILE_UPLOADED', fileSizeBytes: 10 })) });
-    assert.is(full.recordUsageEvents, 1000);
+    assert.is(full.recordUsageEvents.recordedCount, 1000);
     const over = await t.gql(RECORD_MANY, { inputs: Array.from({ length: 1001 }, () => ({ type: 'APP_START' })) });
     assert.is(over.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.is(over.errors?.[0]?.extensions?.field, 'inputs');
+    assert.is(over.errors?.[0]?.extensions?.field, 'input.events');
     assert.is((await t.ok(COUNT)).usageEvents.totalCount, 1000);
   });
 

@@ -10,8 +10,8 @@ import { createTempDatabase } from '../helpers/temp-database.js';
 import { withDeadline } from '../helpers/wait.js';
 
 const fixture = (name: string) => `./test/fixtures/plugins/${name}.ts`;
-const PLUGINS = `{ plugins { name version apiVersion state source error errorCode printerTypes } }`;
-const ADD = `mutation($input: AddPrinterInput!) { addPrinter(input: $input) { id name model type { id plugin available } } }`;
+const PLUGINS = `{ plugins { name version apiVersion state source error errorCode printerTypeIds } }`;
+const ADD = `mutation($input: AddPrinterInput!) { addPrinter(input: $input) { printer { id name model type { id plugin available } } } }`;
 const FLEET = `{ reportPreview { fleet { printerCount partial printerTypes { type model count } } } }`;
 
 const byName = (list: any[], name: string) => list.find((p) => p.name === name || p.source.includes(name));
@@ -26,8 +26,8 @@ for (const db of await testDatabaseKinds()) {
     const t = (ctx.t = await createTestApp({ db }));
     const { plugins } = await t.ok(PLUGINS);
     assert.equal(plugins, [
-      { name: 'bambu', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypes: ['bambu_lab'] },
-      { name: 'prusa', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypes: ['prusa'] },
+      { name: 'bambu', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypeIds: ['bambu_lab'] },
+      { name: 'prusa', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypeIds: ['prusa'] },
     ]);
     const { printerTypes } = await t.ok(`{ printerTypes { id displayName vendor plugin models } }`);
     assert.equal(printerTypes.map((p: any) => p.id), ['bambu_lab', 'prusa']);
@@ -50,11 +50,11 @@ for (const db of await testDatabaseKinds()) {
       [{ serial: 'ZZZ000' }, null],
     ];
     for (const [extra, model] of cases) {
-      const p = (await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', ...extra } })).addPrinter;
+      const p = (await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', ...extra } })).addPrinter.printer;
       assert.is(p.model, model, JSON.stringify(extra));
       assert.equal(p.type, { id: 'bambu_lab', plugin: 'bambu', available: true });
     }
-    const mk4s = (await t.ok(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter;
+    const mk4s = (await t.ok(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter.printer;
     assert.is(mk4s.model, 'MK4S');
     const bad = await t.gql(ADD, { input: { name: 'Prusa', type: 'prusa', model: 'MK99' } });
     assert.is(bad.errors?.[0]?.extensions?.field, 'input.model');
@@ -75,15 +75,16 @@ for (const db of await testDatabaseKinds()) {
         { type: 'prusa', model: 'MK4S', count: 1 },
       ],
     });
-    assert.is((await t.ok(`mutation { removePrinter(id: "${mk4s.id}") }`)).removePrinter, true);
-    assert.is((await t.ok(`mutation { removePrinter(id: "${mk4s.id}") }`)).removePrinter, false);
+    const REMOVE = `mutation($id: ID!) { removePrinter(input: { printerId: $id }) { removedPrinterId } }`;
+    assert.is((await t.ok(REMOVE, { id: mk4s.id })).removePrinter.removedPrinterId, mk4s.id);
+    assert.is((await t.ok(REMOVE, { id: mk4s.id })).removePrinter.removedPrinterId, null, 'removing it again changes nothing');
     assert.is((await t.ok(`{ printers { id } }`)).printers.length, 6);
   });
 
   test('a third-party plugin loads by path and its counts reach the report', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: fixture('octoprint') } }));
     const status = byName((await t.ok(PLUGINS)).plugins, 'acme-octoprint');
-    assert.equal(status, { name: 'acme-octoprint', version: '0.3.0', apiVersion: 1, state: 'LOADED', source: fixture('octoprint'), error: null, errorCode: null, printerTypes: ['octoprint'] });
+    assert.equal(status, { name: 'acme-octoprint', version: '0.3.0', apiVersion: 1, state: 'LOADED', source: fixture('octoprint'), error: null, errorCode: null, printerTypeIds: ['octoprint'] });
     await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'Creality Ender-3 V2' } });
     await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'ender 3' } });
     await t.ok(ADD, { input: { name: 'Mystery', type: 'octoprint' } });
@@ -159,7 +160,7 @@ for (const db of await testDatabaseKinds()) {
       await before.close();
       const t = (ctx.t = await createTestApp({ db: database }));
       const { printers } = await t.ok(`{ printers { name model type { id available plugin } } }`);
-      assert.equal(printers, [{ name: 'Ender', model: 'Ender 3', type: { id: 'octoprint', available: false, plugin: '' } }]);
+      assert.equal(printers, [{ name: 'Ender', model: 'Ender 3', type: { id: 'octoprint', available: false, plugin: null } }]);
       const fleet = (await t.ok(FLEET)).reportPreview.fleet;
       assert.equal(fleet, { printerCount: 1, partial: false, printerTypes: [{ type: 'octoprint', model: 'other', count: 1 }] });
       await t.close();
@@ -195,7 +196,7 @@ for (const db of await testDatabaseKinds()) {
 
   test('events must name a registered printer type', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const res = await t.gql(`mutation { recordUsageEvent(input: { type: PRINTER_CONNECTED, printerType: "octoprint" }) { id } }`);
+    const res = await t.gql(`mutation { recordUsageEvent(input: { type: PRINTER_CONNECTED, printerType: "octoprint" }) { event { id } } }`);
     assert.is(res.errors?.[0]?.extensions?.field, 'input.printerType');
     assert.match(res.errors![0]!.message, /known types: bambu_lab, prusa/);
   });

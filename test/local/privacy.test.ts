@@ -28,7 +28,7 @@ for (const db of await testDatabaseKinds()) {
       throw new TypeError('fetch failed');
     };
     const t = (ctx.t = await createTestApp({ db, delivery: { transport: refused, minBackoffMs: 1 }, env: { USAGE_STATS_RETRY_COUNT: '0' } }));
-    await t.ok(`mutation { optInUsageStatistics { consent } }`);
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     const random = rng(SEED);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const token = (n: number) => Array.from({ length: n }, () => pick([...'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'])).join('');
@@ -39,7 +39,7 @@ for (const db of await testDatabaseKinds()) {
       const serial = type === 'bambu_lab' ? `${pick(['00M', '01P', '01S', '030', '039', '094', 'ZZZ'])}${token(12)}` : `CZPX${token(10)}`;
       const host = pick([`192.168.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}`, `${token(6).toLowerCase()}.local`, `printer-${token(5)}.lan`]);
       const model = type === 'prusa' ? pick(['1.4.0', 'MK3S', 'Original Prusa MINI', '7.1.0', null]) : pick(['C12', 'N1', null]);
-      await t.ok(`mutation($input: AddPrinterInput!) { addPrinter(input: $input) { id } }`, { input: { name, type, serial, host, model } });
+      await t.ok(`mutation($input: AddPrinterInput!) { addPrinter(input: $input) { printer { id } } }`, { input: { name, type, serial, host, model } });
       secrets.push(name, name.split(' ')[1]!, serial, serial.slice(3), host);
     }
     const report = JSON.stringify((await t.ok(`{ reportPreview { json } }`)).reportPreview.json);
@@ -47,7 +47,7 @@ for (const db of await testDatabaseKinds()) {
     for (const secret of secrets) assert.not.ok(report.includes(secret), `"${secret}" leaked into the report`);
     assert.not.match(report, /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/, 'no IP address');
     assert.not.match(report, /\.local|\.lan/, 'no host name');
-    const sub = (await t.ok(`mutation { submitUsageReport { status payload } }`)).submitUsageReport;
+    const sub = (await t.ok(`mutation { submitUsageReport { submission { status payload } } }`)).submitUsageReport.submission;
     assert.is(sub.status, 'PENDING');
     const payload = JSON.stringify(sub.payload);
     assert.is(JSON.parse(payload).fleet.printerCount, 120);

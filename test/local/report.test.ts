@@ -9,7 +9,7 @@ import { countryFromTimeZone, detectDeploymentMode, type HostProbe } from '../..
 import { createTestApp, plainHost, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const PREVIEW = `{ reportPreview { json reportId period { start end days } installation { installationId countryCode platform deploymentMode firstSeenOn } } }`;
 const at = (occurredAt: string, type: string, extra: Record<string, unknown> = {}) => ({ type, occurredAt, ...extra });
 
@@ -63,7 +63,7 @@ for (const db of await testDatabaseKinds()) {
 
   test('counts match the recorded events exactly, by SQL over the period', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, now: '2026-11-28T12:00:00Z', env: { USAGE_STATS_SUBMISSION_INTERVAL_DAYS: '7' } }));
-    await t.ok(`mutation { optInUsageStatistics { consent } }`);
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     await t.ok(RECORD_MANY, {
       inputs: [
         at('2026-11-20T23:59:59.999Z', 'JOB_COMPLETED'), // before the first period: never sent
@@ -105,7 +105,7 @@ for (const db of await testDatabaseKinds()) {
   test('a later report starts at the previous end and picks up late events, never counted ones', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, now: '2026-11-28T12:00:00Z' }));
     t.clock.set('2026-11-10T09:00:00Z');
-    await t.ok(`mutation { optInUsageStatistics { consent } }`); // floor: 2026-11-03
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`); // floor: 2026-11-03
     t.clock.set('2026-11-28T12:00:00Z');
     await t.ok(RECORD_MANY, {
       inputs: [
@@ -142,13 +142,13 @@ for (const db of await testDatabaseKinds()) {
 
   test('preview changes nothing and sends nothing', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    await t.ok(`mutation { optInUsageStatistics { consent } }`);
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     await t.ok(RECORD_MANY, { inputs: [at('2026-11-25T10:00:00Z', 'JOB_COMPLETED')] });
-    const before = JSON.stringify((await t.ok(`mutation { exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
+    const before = JSON.stringify((await t.ok(`{ exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
     const a = (await t.ok(PREVIEW)).reportPreview;
     const b = (await t.ok(PREVIEW)).reportPreview;
     assert.equal(a, b, 'previewing twice gives the same report');
-    const after = JSON.stringify((await t.ok(`mutation { exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
+    const after = JSON.stringify((await t.ok(`{ exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
     assert.is(after, before);
   });
 
@@ -159,9 +159,9 @@ for (const db of await testDatabaseKinds()) {
     assert.is(r.deploymentMode, 'HOME_ASSISTANT');
     await t.close();
     const u = (ctx.t = await createTestApp({ db, env: { TZ: 'America/Chicago' } }));
-    await u.ok(`mutation { optInUsageStatistics(shareCountry: false) { consent } }`);
+    await u.ok(`mutation { optInUsageStatistics(input: { shareCountry: false }) { usageSettings { consent } } }`);
     assert.is((await u.ok(PREVIEW)).reportPreview.installation.countryCode, null);
-    await u.ok(`mutation { optInUsageStatistics(shareCountry: true) { consent } }`);
+    await u.ok(`mutation { optInUsageStatistics(input: { shareCountry: true }) { usageSettings { consent } } }`);
     assert.is((await u.ok(PREVIEW)).reportPreview.installation.countryCode, 'US');
   });
 

@@ -6,7 +6,7 @@ import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { createTestApp, memoryLogger, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
-const RECORD = `mutation($input: RecordUsageEventInput!) { recordUsageEvent(input: $input) { id } }`;
+const RECORD = `mutation($input: RecordUsageEventInput!) { recordUsageEvent(input: $input) { event { id } } }`;
 
 for (const db of await testDatabaseKinds()) {
   const test = suite<{ t: TestApp }>(`safety [${db}]`);

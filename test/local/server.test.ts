@@ -50,9 +50,9 @@ test('serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', as
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { recordUsageEvent(input: { type: JOB_COMPLETED, durationSeconds: 600 }) { metadata } }' }),
+      body: JSON.stringify({ query: 'mutation { recordUsageEvent(input: { type: JOB_COMPLETED, durationSeconds: 600 }) { event { metadata } } }' }),
     });
-    assert.equal(await res.json(), { data: { recordUsageEvent: { metadata: { durationMinutes: 10 } } } });
+    assert.equal(await res.json(), { data: { recordUsageEvent: { event: { metadata: { durationMinutes: 10 } } } } });
     server.child.kill('SIGTERM');
     assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to exit after SIGTERM' }), 0, server.output());
     const orm = await openDatabase({ url: db.url, entities, migrations: localMigrations });

@@ -5,10 +5,10 @@ import { HOUR_MS, MINUTE_MS } from '../../common/clock.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const STATS = `query($from: DateTime, $to: DateTime) { usageStatistics(from: $from, to: $to) {
   totalEvents firstEventAt eventCounts { type count } daily { date counts { type count } }
-  thisWeek { jobCount fileCount uploadCount errorCount } uptimeHours } }`;
+  lastSevenDays { jobsFinished filesDownloaded filesUploaded errorsOccurred } uptimeHours } }`;
 
 const at = (iso: string, type: string, extra: Record<string, unknown> = {}) => ({ type, occurredAt: iso, ...extra });
 
@@ -55,7 +55,7 @@ for (const db of await testDatabaseKinds()) {
       { type: 'JOB_FAILED', count: 1 },
     ]);
     // The last 7 days: 2026-11-21T12:00Z .. now. Jobs = completed + failed (not cancelled).
-    assert.equal(s.thisWeek, { jobCount: 3, fileCount: 2, uploadCount: 1, errorCount: 1 });
+    assert.equal(s.lastSevenDays, { jobsFinished: 3, filesDownloaded: 2, filesUploaded: 1, errorsOccurred: 1 });
 
     const window = (await t.ok(STATS, { from: '2026-11-25T00:00:00Z', to: '2026-11-27T00:00:00Z' })).usageStatistics;
     assert.is(window.totalEvents, 4);

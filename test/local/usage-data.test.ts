@@ -10,9 +10,9 @@ import { applyRetention } from '../../src/jobs/retention.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
-const EXPORT = `mutation { exportUsageData { exportedAt exportVersion settings events { id type occurredAt metadata reportId } submissions { id status payload } } }`;
-const DELETE = `mutation($remote: Boolean) { deleteUsageData(deleteRemoteData: $remote) { deletedEvents deletedSubmissions remoteDeletion } }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
+const EXPORT = `query { exportUsageData { exportedAt exportVersion settings events { id type occurredAt metadata reportId } submissions { id status payload } } }`;
+const DELETE = `mutation($remote: Boolean) { deleteUsageData(input: { deleteRemoteData: $remote }) { deletedEventCount deletedSubmissionCount remoteDeletion } }`;
 
 async function addSubmission(t: TestApp, status: 'SENT' | 'PENDING', periodEnd: string) {
   const em = t.app.orm.em.fork();
@@ -43,7 +43,7 @@ for (const db of await testDatabaseKinds()) {
   });
 
   test('exportUsageData holds settings without the secret, every event and every report', async ({ t }) => {
-    await t.ok(`mutation { optInUsageStatistics { consent } }`);
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     await t.ok(RECORD_MANY, { inputs: [{ type: 'JOB_COMPLETED', durationSeconds: 120 }, { type: 'FEATURE_ENABLED', feature: 'library' }] });
     const subId = await addSubmission(t, 'SENT', '2026-11-21T00:00:00Z');
     const e = (await t.ok(EXPORT)).exportUsageData;
@@ -58,7 +58,7 @@ for (const db of await testDatabaseKinds()) {
   });
 
   test('GET /usage-data/export streams the same data as an attachment', async ({ t }) => {
-    await t.ok(`mutation { optInUsageStatistics { consent } }`);
+    await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     for (let i = 0; i < 3; i++) {
       await t.ok(RECORD_MANY, { inputs: Array.from({ length: 1000 }, (_, j) => ({ type: 'FILE_UPLOADED', fileSizeBytes: i * 1000 + j })) });
     }
@@ -84,26 +84,26 @@ for (const db of await testDatabaseKinds()) {
   });
 
   test('deleteUsageData removes everything and resets the identity', async ({ t }) => {
-    const id = (await t.ok(`mutation { optInUsageStatistics { installationId } }`)).optInUsageStatistics.installationId;
+    const id = (await t.ok(`mutation { optInUsageStatistics { usageSettings { installationId } } }`)).optInUsageStatistics.usageSettings.installationId;
     await t.app.uptime.start();
     await t.ok(RECORD_MANY, { inputs: [{ type: 'JOB_CREATED' }, { type: 'JOB_COMPLETED' }] });
     await addSubmission(t, 'SENT', '2026-11-21T00:00:00Z');
     const d = (await t.ok(DELETE)).deleteUsageData;
-    assert.equal(d, { deletedEvents: 3, deletedSubmissions: 1, remoteDeletion: 'NOT_REQUESTED' });
+    assert.equal(d, { deletedEventCount: 3, deletedSubmissionCount: 1, remoteDeletion: 'NOT_REQUESTED' });
     const em = t.app.orm.em.fork();
     assert.is(await em.count(UsageEvent, {}), 0);
     assert.is(await em.count(Submission, {}), 0);
     assert.is(await em.count(UptimeSession, {}), 0);
     const s = (await t.ok(`{ usageSettings { consent installationId enabled } }`)).usageSettings;
     assert.equal(s, { consent: 'UNDECIDED', installationId: null, enabled: false });
-    const next = (await t.ok(`mutation { optInUsageStatistics { installationId } }`)).optInUsageStatistics.installationId;
+    const next = (await t.ok(`mutation { optInUsageStatistics { usageSettings { installationId } } }`)).optInUsageStatistics.usageSettings.installationId;
     assert.is.not(next, id, 'a new opt-in gets a new id');
     await t.app.uptime.beat();
     assert.is(await t.app.orm.em.fork().count(UptimeSession, {}), 1, 'the running session starts afresh');
   });
 
   test('deleteUsageData with deleteRemoteData queues a deletion for the old identity', async ({ t }) => {
-    const id = (await t.ok(`mutation { optInUsageStatistics { installationId } }`)).optInUsageStatistics.installationId;
+    const id = (await t.ok(`mutation { optInUsageStatistics { usageSettings { installationId } } }`)).optInUsageStatistics.usageSettings.installationId;
     const d = (await t.ok(DELETE, { remote: true })).deleteUsageData;
     assert.is(d.remoteDeletion, 'QUEUED');
     const [req] = await t.app.orm.em.fork().find(DeletionRequest, {});
