@@ -54,7 +54,7 @@ const PluginStatusRef = builder.objectRef<PluginStatus>('PluginStatus').implemen
     state: t.expose('state', { type: PluginStateEnum, description: 'Whether it was loaded.' }),
     source: t.exposeString('source', { description: '"first-party", or the PRINTERNIZER_PLUGINS entry it was loaded from.' }),
     error: t.exposeString('error', { nullable: true, description: 'Why it was refused, or its latest failure, in words for an operator; null when all is well.' }),
-    errorCode: t.expose('errorCode', { type: PluginErrorCodeEnum, nullable: true, description: 'The code of error; null when all is well.' }),
+    errorCode: t.expose('errorCode', { type: PluginErrorCodeEnum, nullable: true, description: 'The same failure as a stable code to switch on; null when all is well.' }),
     printerTypeIds: t.exposeIDList('printerTypes', { description: 'The ids of the printer types it provides (PrinterType.id).' }),
   }),
 });
