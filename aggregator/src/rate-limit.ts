@@ -68,7 +68,7 @@ export class MemoryCounters {
       this.#counts.clear();
       this.#window = window;
     }
-    for (let i = 0; i < keys.length; i++) if ((this.#counts.get(keys[i]!) ?? 0) >= maxes[i]!) return i + 1;
+    for (let i = 0; i < keys.length; i++) if ((this.#counts.get(keys[i]) ?? 0) >= maxes[i]) return i + 1;
     for (const key of keys) {
       const count = this.#counts.get(key);
       if (count === undefined && this.#counts.size >= this.maxKeys) this.#counts.delete(this.#counts.keys().next().value!);
@@ -111,7 +111,7 @@ export class RateLimiter {
       ? await this.#redis.printernizerRateLimit(keys.length, ...keys, msLeft + 1000, ...maxes)
       : this.#memory.consume(window, keys, maxes);
     if (full === 0) return { limited: false, retryAfterSeconds: 0 };
-    return { limited: true, scope: checks[full - 1]!.scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
+    return { limited: true, scope: checks[full - 1].scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
   }
 
   /** Forgets a key's count in the current window (GDPR deletion of an installation). */

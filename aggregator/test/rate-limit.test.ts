@@ -36,7 +36,9 @@ const stores: Store[] = redisAvailable ? ['memory', 'redis'] : ['memory'];
 if (!redisAvailable) suite('rate limiter [redis]').skip('needs Redis (set CI=true to make its absence a failure)', () => {});
 
 for (const store of stores) {
-  const test = suite<{ clock: ManualClock; connections: Redis[]; limiter: (clock?: ManualClock) => RateLimiter }>(`rate limiter on the injected clock [${store}]`);
+  const test = suite<{ clock: ManualClock; connections: Redis[]; limiter: (clock?: ManualClock) => RateLimiter }>(
+    `rate limiter on the injected clock [${store}]`,
+  );
   test.before.each((ctx) => {
     ctx.clock = new ManualClock('2026-11-28T12:00:00.000Z');
     ctx.connections = [];
@@ -127,11 +129,15 @@ for (const { db, store } of setups) {
     const t = (ctx.t = await create({ AGGREGATOR_RATE_LIMIT_PER_HOUR: '3' }));
     const address = freshAddress();
     const id = randomUUID();
-    const submit = (i: number) => t.submit(makeReport({ installationId: id, end: `2026-11-${String(28 - i).padStart(2, '0')}T00:00:00.000Z`, days: 1 }), { address });
+    const submit = (i: number) =>
+      t.submit(makeReport({ installationId: id, end: `2026-11-${String(28 - i).padStart(2, '0')}T00:00:00.000Z`, days: 1 }), { address });
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await submit(i));
-    assert.equal(results.map((r) => r.status), [200, 200, 200, 429, 429]);
-    const limited = results[3]!;
+    assert.equal(
+      results.map((r) => r.status),
+      [200, 200, 200, 429, 429],
+    );
+    const limited = results[3];
     assert.is(limited.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
     assert.is(limited.errors?.[0]?.extensions?.retryAfterSeconds, 3600, 'the clock stands at the start of its hour');
     assert.is(limited.headers.get('retry-after'), '3600');
@@ -148,7 +154,7 @@ for (const { db, store } of setups) {
     const report = makeReport();
     for (let i = 0; i < 5; i++) assert.is((await t.submit(report, { address })).status, 200);
     const second = await t.submit(makeReport({ installationId: report.installation.installationId, end: '2026-11-21T00:00:00.000Z' }), { address });
-    assert.is(second.data?.submitReport?.duplicate, false, 'the second distinct report still fits');
+    assert.is((second.data as { submitReport?: { duplicate: boolean } } | undefined)?.submitReport?.duplicate, false, 'the second distinct report still fits');
   });
 
   test('per client address, across installations', async (ctx) => {
@@ -167,23 +173,35 @@ for (const { db, store } of setups) {
     const socket = freshAddress();
     const [first, second] = [freshAddress(), freshAddress()];
     assert.is((await t.submit(makeReport(), { address: socket, headers: { 'x-forwarded-for': first } })).status, 200);
-    assert.is((await t.submit(makeReport(), { address: socket, headers: { 'x-forwarded-for': second } })).status, 429, 'spoofed header ignored: same socket address');
+    assert.is(
+      (await t.submit(makeReport(), { address: socket, headers: { 'x-forwarded-for': second } })).status,
+      429,
+      'spoofed header ignored: same socket address',
+    );
     await t.close();
     const p = (ctx.t = await create({ AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1', AGGREGATOR_TRUST_PROXY: '1' }));
     const proxy = freshAddress();
     assert.is((await p.submit(makeReport(), { address: proxy, headers: { 'x-forwarded-for': first } })).status, 200);
     assert.is((await p.submit(makeReport(), { address: proxy, headers: { 'x-forwarded-for': second } })).status, 200);
-    assert.is((await p.submit(makeReport(), { address: proxy, headers: { 'x-forwarded-for': `6.6.6.6, ${second}` } })).status, 429, 'the entry our proxy appended counts');
+    assert.is(
+      (await p.submit(makeReport(), { address: proxy, headers: { 'x-forwarded-for': `6.6.6.6, ${second}` } })).status,
+      429,
+      'the entry our proxy appended counts',
+    );
   });
 
   test('10 concurrent calls with a limit of 3: exactly 3 pass', async (ctx) => {
     const t = (ctx.t = await create({ AGGREGATOR_RATE_LIMIT_PER_HOUR: '3' }));
     const address = freshAddress();
     const id = randomUUID();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.submit(makeReport({ installationId: id, end: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`, days: 1 }), { address })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.submit(makeReport({ installationId: id, end: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z`, days: 1 }), { address }),
+      ),
+    );
     assert.is(results.filter((r) => r.status === 200).length, 3);
     assert.is(results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length, 7);
-    assert.is((await t.gql(`{ statsSummary { reportsAccepted } }`)).data.statsSummary.reportsAccepted, 3);
+    assert.is((await t.gql<{ statsSummary: { reportsAccepted: number } }>(`{ statsSummary { reportsAccepted } }`)).data?.statsSummary.reportsAccepted, 3);
   });
 
   test.run();

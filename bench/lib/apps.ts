@@ -29,7 +29,11 @@ type Fetch = (request: Request) => Response | Promise<Response>;
 function graphql(fetch: Fetch, headers: Record<string, string> = {}) {
   return async (query: string, variables?: Record<string, unknown>, extra: Record<string, string> = {}): Promise<GraphQLAnswer> => {
     const res = await fetch(
-      new Request('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body: JSON.stringify({ query, variables }) }),
+      new Request('http://bench/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers, ...extra },
+        body: JSON.stringify({ query, variables }),
+      }),
     );
     return { status: res.status, ...((await res.json()) as Omit<GraphQLAnswer, 'status'>) };
   };
@@ -111,7 +115,14 @@ export function sampleReport(o: { installationId?: string; end: string; days: nu
       firstSeenOn: '2026-10-01',
     },
     period: { start: new Date(end.getTime() - o.days * DAY_MS).toISOString(), end: end.toISOString(), days: o.days },
-    fleet: { printerCount: 2, printerTypes: [{ type: 'bambu_lab', model: 'P1S', count: 1 }, { type: 'prusa', model: 'MK4S', count: 1 }], partial: false },
+    fleet: {
+      printerCount: 2,
+      printerTypes: [
+        { type: 'bambu_lab', model: 'P1S', count: 1 },
+        { type: 'prusa', model: 'MK4S', count: 1 },
+      ],
+      partial: false,
+    },
     usage: { jobsCreated: 10, jobsCompleted: 8, jobsFailed: 1, jobsCancelled: 1, filesDownloaded: 3, filesUploaded: 4, appStarts: 2, uptimeHours: 100 },
     features: [{ feature: 'timelapse', enabled: true }],
     errors: [],

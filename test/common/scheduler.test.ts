@@ -120,7 +120,10 @@ test('a failing run is logged with the job name and the schedule goes on', async
   runs.release();
   await nextRunScheduled(timers);
   const failures = entries.filter((e) => e.msg === 'job run failed');
-  assert.equal(failures.map((e) => [e.level, e.job, e.err?.message]), [[50, 'test-job', 'run 1 failed']]);
+  assert.equal(
+    failures.map((e) => [e.level, e.job, e.err?.message]),
+    [[50, 'test-job', 'run 1 failed']],
+  );
   assert.equal(timers.pending(), [1000], 'the next run is scheduled all the same');
   timers.advance(1000);
   await settle();
@@ -128,7 +131,10 @@ test('a failing run is logged with the job name and the schedule goes on', async
   await nextRunScheduled(timers);
   assert.equal(runs.log, ['start 1', 'end 1', 'start 2', 'end 2']);
   runs.failNext = true;
-  const outcome = job.runNow().then(() => 'resolved', () => 'rejected');
+  const outcome = job.runNow().then(
+    () => 'resolved',
+    () => 'rejected',
+  );
   await settle();
   runs.release();
   assert.is(await outcome, 'resolved', 'a failing runNow is logged too, never thrown at the caller');

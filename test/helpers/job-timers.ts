@@ -28,11 +28,11 @@ export class JobTimers {
       this.#pending.add(timer);
       return timer;
     };
-    const clear = (timer: unknown) => {
-      if (!this.#pending.delete(timer as JobTimer)) realClear(timer as NodeJS.Timeout);
+    const clear = (timer: Parameters<typeof clearTimeout>[0]) => {
+      if (!this.#pending.delete(timer as unknown as JobTimer)) realClear(timer);
     };
     globalThis.setTimeout = set as unknown as typeof setTimeout;
-    globalThis.clearTimeout = clear as typeof clearTimeout;
+    globalThis.clearTimeout = clear;
     this.#restore = () => {
       globalThis.setTimeout = realSet;
       globalThis.clearTimeout = realClear;

@@ -27,7 +27,11 @@ test('start schedules submission, retention and heartbeat; they run on time; sto
     assert.is(session?.lastSeenAt.toISOString(), '2026-11-28T12:05:00.000Z', 'the heartbeat ran and stamped the clock time');
     // Each job waits its interval from the end of its last run: heartbeat, submission check, retention.
     assert.equal(timers.pending(), [5 * MINUTE_MS, 600_000, 86_400_000]);
-    assert.equal(entries.filter((e) => e.msg === 'job run failed'), [], 'every run succeeded');
+    assert.equal(
+      entries.filter((e) => e.msg === 'job run failed'),
+      [],
+      'every run succeeded',
+    );
 
     closed = true;
     await t.close();
