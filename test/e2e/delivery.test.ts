@@ -7,10 +7,10 @@ import { testDatabaseKinds } from '../helpers/databases.js';
 import { waitFor } from '../helpers/wait.js';
 import { createPair, type Pair } from './harness.js';
 
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
-const SUBMIT = `mutation { submitUsageReport { id status attempts lastError duplicate sentAt nextAttemptAt periodStart periodEnd payload } }`;
-const LEDGER = `{ submissions { id status attempts lastError duplicate periodStart periodEnd payload } }`;
-const SUMMARY = `{ statsSummary { totalReports installations printers printerModels { key count } weekly(weeks: 2) { reports jobsCompleted } } }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
+const SUBMIT = `mutation { submitUsageReport { submission { id status attempts lastError duplicate sentAt nextAttemptAt periodStart periodEnd payload } } }`;
+const LEDGER = `{ submissions { edges { node { id status attempts lastError duplicate periodStart periodEnd payload } } } }`;
+const SUMMARY = `{ statsSummary { reportsAccepted installationsEverReported printersOfActiveInstallations printersByModel { key count } weekly(weeks: 2) { reportsReceived jobsCompletedInReportsReceived } } }`;
 
 function at(p: Pair, iso: string) {
   p.local.clock.set(iso);
@@ -18,7 +18,7 @@ function at(p: Pair, iso: string) {
 }
 
 async function optInAndRecord(p: Pair, jobs = 3) {
-  await p.local.ok(`mutation { optInUsageStatistics { consent } }`);
+  await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
   const inputs = Array.from({ length: jobs }, (_, i) => ({ type: 'JOB_COMPLETED', printerType: 'prusa', occurredAt: `2026-11-2${2 + (i % 5)}T10:00:00Z` }));
   await p.local.ok(RECORD_MANY, { inputs: [...inputs, { type: 'JOB_CREATED' }, { type: 'FILE_UPLOADED', fileSizeBytes: 100 }] });
 }
@@ -39,9 +39,9 @@ for (const db of await testDatabaseKinds()) {
 
   test('opt in, record, submit: the aggregator counts exactly what was recorded, and the ledger holds the payload', async ({ p }) => {
     await optInAndRecord(p, 4);
-    await p.local.ok(`mutation($i: AddPrinterInput!) { addPrinter(input: $i) { id } }`, { i: { name: 'Jane’s workshop MK4S', type: 'prusa', model: '1.4.1', serial: 'CZPX4720X004XK12345', host: '192.168.1.50' } });
+    await p.local.ok(`mutation($i: AddPrinterInput!) { addPrinter(input: $i) { printer { id } } }`, { i: { name: 'Jane’s workshop MK4S', type: 'prusa', model: '1.4.1', serial: 'CZPX4720X004XK12345', host: '192.168.1.50' } });
     const preview = (await p.local.ok(`{ reportPreview { json } }`)).reportPreview.json;
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.is(sub.status, 'SENT');
     assert.is(sub.attempts, 1);
     assert.is(sub.duplicate, false);
@@ -51,7 +51,13 @@ for (const db of await testDatabaseKinds()) {
     assert.equal(payload, sub.payload, 'the aggregator stored exactly the payload in the ledger');
     for (const secret of ['Jane', 'CZPX4720', '192.168.1.50']) assert.not.ok(JSON.stringify(payload).includes(secret), secret);
     const s = (await p.aggregator.gql(SUMMARY)).data.statsSummary;
-    assert.equal(s, { totalReports: 1, installations: 1, printers: 1, printerModels: [{ key: 'other', count: 1 }], weekly: [{ reports: 0, jobsCompleted: 0 }, { reports: 1, jobsCompleted: 4 }] });
+    assert.equal(s, {
+      reportsAccepted: 1,
+      installationsEverReported: 1,
+      printersOfActiveInstallations: 1,
+      printersByModel: [{ key: 'other', count: 1 }],
+      weekly: [{ reportsReceived: 0, jobsCompletedInReportsReceived: 0 }, { reportsReceived: 1, jobsCompletedInReportsReceived: 4 }],
+    });
     const assigned = await p.local.app.orm.em.fork().count(UsageEvent, { reportId: sub.id });
     assert.is(assigned, 4, 'the 4 events of the period are counted in that report; the 2 recorded today wait for the next');
     const settings = (await p.local.ok(`{ usageSettings { lastSubmissionAt nextSubmissionAt lastSubmissionError } }`)).usageSettings;
@@ -66,7 +72,7 @@ for (const db of await testDatabaseKinds()) {
   test('503 twice, then success', async ({ p }) => {
     await optInAndRecord(p);
     p.proxy.faults.push('503', '503');
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.equal([sub.status, sub.attempts], ['SENT', 3]);
     assert.is(await storedReports(p), 1);
   });
@@ -74,7 +80,7 @@ for (const db of await testDatabaseKinds()) {
   test('a timeout, then success', async ({ p }) => {
     await optInAndRecord(p);
     p.proxy.faults.push('timeout');
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.equal([sub.status, sub.attempts], ['SENT', 2]);
   });
 
@@ -82,7 +88,7 @@ for (const db of await testDatabaseKinds()) {
     await optInAndRecord(p);
     p.proxy.faults.push('rate-limited');
     const started = Date.now();
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.equal([sub.status, sub.attempts], ['SENT', 2]);
     assert.ok(Date.now() - started >= 1000, 'Retry-After: 1 was honoured');
   });
@@ -90,7 +96,7 @@ for (const db of await testDatabaseKinds()) {
   test('429 with a long Retry-After moves the report to a later run', async ({ p }) => {
     await optInAndRecord(p);
     p.proxy.faults.push('rate-limited-long');
-    const pending = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const pending = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.is(pending.status, 'PENDING');
     assert.is(pending.attempts, 1, 'no retry within the run');
     assert.match(pending.lastError, /^RATE_LIMITED/);
@@ -107,7 +113,7 @@ for (const db of await testDatabaseKinds()) {
     await ctx.p.close();
     const q = (ctx.p = await createPair(db, { now: '2026-11-28T12:00:00.000Z', env: { USAGE_STATS_API_KEY: 'a-key-the-aggregator-does-not-know' } }));
     await optInAndRecord(q);
-    const sub = (await q.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await q.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.equal([sub.status, sub.attempts, sub.nextAttemptAt], ['REJECTED', 1, null]);
     assert.match(sub.lastError, /^UNAUTHENTICATED/);
     assert.is(await q.local.app.orm.em.fork().count(UsageEvent, { reportId: sub.id }), 3);
@@ -118,22 +124,22 @@ for (const db of await testDatabaseKinds()) {
   test('the answer is lost after the aggregator committed: the retry is a duplicate, counted once', async ({ p }) => {
     await optInAndRecord(p, 5);
     p.proxy.faults.push('drop-after-commit');
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.equal([sub.status, sub.attempts, sub.duplicate], ['SENT', 2, true]);
     assert.is(await storedReports(p), 1);
     const s = (await p.aggregator.gql(SUMMARY)).data.statsSummary;
-    assert.is(s.totalReports, 1);
-    assert.is(s.weekly[1].jobsCompleted, 5);
+    assert.is(s.reportsAccepted, 1);
+    assert.is(s.weekly[1].jobsCompletedInReportsReceived, 5);
   });
 
   test('opting out while a report is pending cancels it and releases its events', async ({ p }) => {
     await optInAndRecord(p);
     p.proxy.down = true;
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.is(sub.status, 'PENDING');
     assert.match(sub.lastError, /^NETWORK_ERROR/);
-    await p.local.ok(`mutation { optOutUsageStatistics { consent } }`);
-    const ledger = (await p.local.ok(LEDGER)).submissions;
+    await p.local.ok(`mutation { optOutUsageStatistics { usageSettings { consent } } }`);
+    const ledger = (await p.local.ok(LEDGER)).submissions.edges.map((e: any) => e.node);
     assert.equal(ledger.map((s: any) => s.status), ['CANCELLED']);
     assert.is(await p.local.app.orm.em.fork().count(UsageEvent, { reportId: { $ne: null } }), 0);
     p.proxy.down = false;
@@ -148,18 +154,18 @@ for (const db of await testDatabaseKinds()) {
     p.proxy.faults.push('slow');
     const sending = p.local.gql(SUBMIT);
     await waitFor(() => p.proxy.requests > 0, { timeoutMs: 10_000, message: 'the slow send to reach the aggregator' });
-    await p.local.ok(`mutation { optOutUsageStatistics { consent } }`);
-    assert.is((await sending).data.submitUsageReport.status, 'SENT');
-    assert.equal((await p.local.ok(LEDGER)).submissions.map((s: any) => s.status), ['SENT']);
+    await p.local.ok(`mutation { optOutUsageStatistics { usageSettings { consent } } }`);
+    assert.is((await sending).data.submitUsageReport.submission.status, 'SENT');
+    assert.equal((await p.local.ok(LEDGER)).submissions.edges.map((e: any) => e.node).map((s: any) => s.status), ['SENT']);
     assert.is(await p.local.app.orm.em.fork().count(UsageEvent, { reportId: { $ne: null } }), 3, 'its events stay counted in it');
   });
 
-  test('deleteUsageData(deleteRemoteData: true) while the aggregator is down leaves nothing there once it is back', async ({ p }) => {
+  test('deleteUsageData(input: { deleteRemoteData: true }) while the aggregator is down leaves nothing there once it is back', async ({ p }) => {
     await optInAndRecord(p);
-    const sub = (await p.local.ok(SUBMIT)).submitUsageReport;
+    const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
     assert.is(sub.status, 'SENT');
     p.proxy.down = true;
-    const del = (await p.local.ok(`mutation { deleteUsageData(deleteRemoteData: true) { remoteDeletion } }`)).deleteUsageData;
+    const del = (await p.local.ok(`mutation { deleteUsageData(input: { deleteRemoteData: true }) { remoteDeletion } }`)).deleteUsageData;
     assert.is(del.remoteDeletion, 'QUEUED');
     await p.local.app.services.submissions.runScheduled();
     assert.is((await p.local.ok(`{ usageSettings { remoteDeletion } }`)).usageSettings.remoteDeletion, 'QUEUED');
@@ -167,7 +173,7 @@ for (const db of await testDatabaseKinds()) {
     at(p, '2026-11-28T12:20:00.000Z');
     await p.local.app.services.submissions.runScheduled();
     assert.is((await p.local.ok(`{ usageSettings { remoteDeletion } }`)).usageSettings.remoteDeletion, 'DONE');
-    assert.equal((await p.aggregator.gql(`{ statsSummary { totalReports installations } }`)).data.statsSummary, { totalReports: 0, installations: 0 });
+    assert.equal((await p.aggregator.gql(`{ statsSummary { reportsAccepted installationsEverReported } }`)).data.statsSummary, { reportsAccepted: 0, installationsEverReported: 0 });
     assert.is(await storedReports(p), 0);
   });
 

@@ -15,7 +15,7 @@ import { createTempDatabase } from '../helpers/temp-database.js';
 import { waitFor, withDeadline } from '../helpers/wait.js';
 import { createPair, FaultProxy } from './harness.js';
 
-const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(inputs: $inputs) }`;
+const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function aggregatorReports(a: TestAggregator) {
@@ -36,7 +36,7 @@ for (const db of await testDatabaseKinds()) {
     const options = { db: localDb, env: { USAGE_STATS_ENDPOINT: 'http://localhost:8080/graphql', USAGE_STATS_API_KEY: API_KEY }, delivery: { transport: proxy.transport, minBackoffMs: 5, timeoutMs: 300 } };
     try {
       const first = await createTestApp(options);
-      await first.ok(`mutation { optInUsageStatistics { consent } }`);
+      await first.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await first.ok(RECORD_MANY, { inputs: [{ type: 'JOB_COMPLETED', occurredAt: '2026-11-25T10:00:00Z' }] });
       proxy.down = true;
       await first.app.services.submissions.runScheduled();
@@ -60,7 +60,7 @@ for (const db of await testDatabaseKinds()) {
   test('the aggregator is down for 10 days: afterwards every report arrives, in order, every event once', async () => {
     const p = await createPair(db, { now: '2026-11-01T12:00:00.000Z', env: { USAGE_STATS_SUBMISSION_INTERVAL_DAYS: '1' } });
     try {
-      await p.local.ok(`mutation { optInUsageStatistics { consent } }`);
+      await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await p.local.app.orm.em.fork().nativeUpdate(UsageSettings, { id: 1 }, { submissionSecondOfDay: 6 * 3600 });
       const set = (ms: number) => (p.local.clock.set(iso(ms)), p.aggregator.clock.set(iso(ms)));
       const start = Date.parse('2026-11-01T00:00:00Z');
@@ -95,7 +95,7 @@ for (const db of await testDatabaseKinds()) {
     try {
       const set = (s: string) => (p.local.clock.set(s), p.aggregator.clock.set(s));
       assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, null, 'nothing is due before opting in');
-      await p.local.ok(`mutation { optInUsageStatistics { consent } }`);
+      await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await p.local.app.orm.em.fork().nativeUpdate(UsageSettings, { id: 1 }, { submissionSecondOfDay: 15 * 3600 });
       assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-11-28T12:00:00.000Z');
       await p.local.app.services.submissions.runScheduled();
@@ -122,9 +122,9 @@ for (const db of await testDatabaseKinds()) {
       delivery: { transport: proxy.transport, minBackoffMs: 5, timeoutMs: 60_000, shutdownGraceMs: 200 },
     });
     try {
-      await local.ok(`mutation { optInUsageStatistics { consent } }`);
+      await local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       proxy.faults.push('timeout');
-      const sending = local.gql(`mutation { submitUsageReport { status } }`);
+      const sending = local.gql(`mutation { submitUsageReport { submission { status } } }`);
       await waitFor(() => proxy.requests > 0, { timeoutMs: 10_000, message: 'the hanging send to reach the aggregator' });
       // The send's own timeout is 60 s: stop() returning before it proves the 200 ms grace period let it go.
       await withDeadline(local.app.services.submissions.stop(), { timeoutMs: 30_000, message: 'stop() to give up the hanging send after its grace period' });
@@ -156,12 +156,12 @@ real('the local API and the aggregator over real HTTP', async () => {
   try {
     const call = async (q: string) =>
       (await (await fetch(`${localUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json()) as any;
-    await call(`mutation { optInUsageStatistics { consent } }`);
-    await call(`mutation { recordUsageEvent(input: { type: JOB_COMPLETED, occurredAt: "2026-11-27T08:00:00Z" }) { id } }`);
-    const sent = await call(`mutation { submitUsageReport { id status attempts } }`);
-    assert.equal({ ...sent.data.submitUsageReport, id: undefined }, { id: undefined, status: 'SENT', attempts: 1 }, JSON.stringify(sent));
-    const summary = await (await fetch(`${aggregatorUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ statsSummary { totalReports weekly(weeks: 1) { jobsCompleted } } }' }) })).json();
-    assert.equal(summary, { data: { statsSummary: { totalReports: 1, weekly: [{ jobsCompleted: 1 }] } } });
+    await call(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
+    await call(`mutation { recordUsageEvent(input: { type: JOB_COMPLETED, occurredAt: "2026-11-27T08:00:00Z" }) { event { id } } }`);
+    const sent = await call(`mutation { submitUsageReport { submission { id status attempts } } }`);
+    assert.equal({ ...sent.data.submitUsageReport.submission, id: undefined }, { id: undefined, status: 'SENT', attempts: 1 }, JSON.stringify(sent));
+    const summary = await (await fetch(`${aggregatorUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ statsSummary { reportsAccepted weekly(weeks: 1) { jobsCompletedInReportsReceived } } }' }) })).json();
+    assert.equal(summary, { data: { statsSummary: { reportsAccepted: 1, weekly: [{ jobsCompletedInReportsReceived: 1 }] } } });
   } finally {
     for (const s of servers) s.close();
     await local.close();
