@@ -20,12 +20,26 @@ export function yogaLogging(logger: Logger): Options['logging'] {
   };
 }
 
-/** Anything that is not a GraphQLError reaches the client as "Unexpected error." and the log with its cause. */
+/**
+ * Anything that is not a GraphQLError reaches the client as "Unexpected error." and the log with its
+ * cause. So does a GraphQLError thrown at a field without a code (by a library, say): a refusal
+ * always has a code, so one without is a fault here, and its message may say too much.
+ */
 export function loggedMaskedErrors(logger: Logger): Options['maskedErrors'] {
   return {
     maskError(error, message, isDev) {
       const original = error instanceof GraphQLError ? error.originalError : error;
       if (original && !(original instanceof GraphQLError)) logger.error({ err: original }, 'unexpected error in a GraphQL request');
+      else if (error instanceof GraphQLError && error.path && typeof error.extensions.code !== 'string') {
+        logger.error({ err: error, path: error.path.join('.') }, 'unexpected error in a GraphQL request');
+        return new GraphQLError(message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
+      }
       return maskError(error, message, isDev);
     },
   };
