@@ -98,6 +98,7 @@ export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
   return orm;
 }
 
-export function databaseKind(orm: MikroORM): DatabaseKind {
-  return orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
+/** The platform behind an ORM or one of its EntityManagers (both carry the configuration). */
+export function databaseKind(source: Pick<MikroORM, 'config'>): DatabaseKind {
+  return source.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
 }

@@ -6,11 +6,11 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { systemClock, type Clock } from '../common/clock.js';
 import type { LocalConfig } from './config.js';
 import type { Context } from './context.js';
-import { databaseKind, openDatabase } from '../common/db.js';
+import { openDatabase } from '../common/db.js';
 import { entities } from './entities/index.js';
 import { defaultTransport } from './jobs/aggregator-client.js';
 import { createJob, type Job } from '../common/scheduler.js';
-import { SubmissionJob, type DeliveryOptions } from './jobs/submission.js';
+import { ReportOutbox, type DeliveryOptions } from './jobs/report-outbox.js';
 import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loggedMaskedErrors, yogaLogging } from '../common/server-kit.js';
@@ -22,8 +22,7 @@ import { firstPartyPlugins } from './plugins/first-party.js';
 import { PluginRegistry } from './plugins/registry.js';
 import type { FleetProvider } from './report/builder.js';
 import { schema } from './schema/index.js';
-import type { LocalServices } from './services/index.js';
-import { detectEnvironment, realHost, type HostProbe } from './services/installation.js';
+import { detectEnvironment, realHost, type HostProbe, type InstallationEnvironment } from './services/installation.js';
 import { ensureSettings } from './services/settings.js';
 import { HEARTBEAT_INTERVAL_MS, UptimeTracker } from './services/uptime.js';
 import { streamExport } from './services/usage-data.js';
@@ -42,7 +41,8 @@ export interface CreateAppOptions {
 export interface LocalApp {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   orm: MikroORM;
-  services: LocalServices;
+  logger: Logger;
+  outbox: ReportOutbox;
   uptime: UptimeTracker;
   /** Records APP_START and starts the heartbeat and retention jobs. Never throws. */
   start(): Promise<void>;
@@ -60,13 +60,13 @@ query Overview {
 `;
 
 /** Serves the streamed JSON download at GET /usage-data/export. */
-function exportRoute(services: LocalServices): Plugin {
+function exportRoute(deps: { orm: MikroORM; clock: Clock; logger: Logger }): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/usage-data/export' || request.method !== 'GET') return;
-      const day = services.clock.now().toISOString().slice(0, 10);
+      const day = deps.clock.now().toISOString().slice(0, 10);
       endResponse(
-        new fetchAPI.Response(streamExport(services), {
+        new fetchAPI.Response(streamExport(deps), {
           headers: {
             'content-type': 'application/json; charset=utf-8',
             'content-disposition': `attachment; filename="printernizer-usage-data-${day}.json"`,
@@ -105,22 +105,21 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
   }
   const fleet: FleetProvider = async (em) => collectFleet(plugins, await hostPrinters(em), logger);
 
-  const services = {
-    config,
+  const environment: InstallationEnvironment = detectEnvironment(config, o.host ?? realHost);
+  const outbox = new ReportOutbox({
+    orm,
     clock,
     logger,
-    orm,
-    kind: databaseKind(orm),
-    environment: detectEnvironment(config, o.host ?? realHost),
-    plugins,
+    config,
+    environment,
     fleet,
-  } as LocalServices;
-  services.submissions = new SubmissionJob(services, {
-    transport: o.delivery?.transport ?? defaultTransport(),
-    minBackoffMs: o.delivery?.minBackoffMs ?? 2000,
-    maxWaitMs: o.delivery?.maxWaitMs ?? 5 * 60_000,
-    shutdownGraceMs: o.delivery?.shutdownGraceMs ?? 5000,
-    timeoutMs: o.delivery?.timeoutMs,
+    delivery: {
+      transport: o.delivery?.transport ?? defaultTransport(),
+      minBackoffMs: o.delivery?.minBackoffMs ?? 2000,
+      maxWaitMs: o.delivery?.maxWaitMs ?? 5 * 60_000,
+      shutdownGraceMs: o.delivery?.shutdownGraceMs ?? 5000,
+      timeoutMs: o.delivery?.timeoutMs,
+    },
   });
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -134,18 +133,18 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     renderGraphiQL,
     logging: yogaLogging(logger),
     maskedErrors: loggedMaskedErrors(logger),
-    context: () => ({ em: orm.em.fork(), services }),
+    context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet }),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
       useQueryLimits({ maxDepth: 12, maxAliases: 20, maxCost: 20000, maxTokens: 5000, maxDirectives: 20 }),
-      exportRoute(services),
+      exportRoute({ orm, clock, logger }),
     ],
   });
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
-    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => services.submissions.runScheduled() }),
+    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runScheduled() }),
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',
@@ -162,7 +161,8 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
   return {
     yoga,
     orm,
-    services,
+    logger,
+    outbox,
     uptime,
     async start() {
       try {
@@ -173,7 +173,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       for (const job of jobs) job.start();
     },
     async stop() {
-      await services.submissions.stop();
+      await outbox.stop();
       await Promise.all(jobs.map((j) => j.stop()));
       await plugins.teardown();
       try {

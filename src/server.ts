@@ -11,7 +11,7 @@ serve({
   handler: app.yoga,
   host: config.host,
   port: config.port,
-  logger: app.services.logger,
+  logger: app.logger,
   banner: (url) => `printernizer-stats local API: GraphiQL at ${url}/graphql`,
   stop: () => app.stop(),
 });

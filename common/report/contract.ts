@@ -4,10 +4,6 @@
  */
 import { z } from 'zod';
 
-/** The report schema version this code builds. Consent records the version the user agreed to. */
-export const REPORT_SCHEMA_VERSION = 1;
-export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1];
-
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 /** Printer model names as plugins declare them ("X1C", "A1 mini", "MK3.5"): short, no free text. */
 export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}$/;
@@ -65,12 +61,13 @@ export const usageCountsSchema = z.strictObject({
   uptimeHours: z.number().int().min(0).max(LIMITS.periodDays * 24),
 });
 
-export const usageReportSchema = z.strictObject({
+/**
+ * Every field a report can carry. A field added later is optional here (`.optional()`), and the
+ * field table says from which schema version on a report carries it.
+ */
+export const reportFieldsSchema = z.strictObject({
   reportId: z.uuid(),
-  schemaVersion: z
-    .number()
-    .int()
-    .refine((v) => SUPPORTED_SCHEMA_VERSIONS.includes(v), `must be one of ${SUPPORTED_SCHEMA_VERSIONS.join(', ')}`),
+  schemaVersion: z.number().int(),
   installation: installationInfoSchema,
   period: reportPeriodSchema,
   fleet: fleetStatsSchema,
@@ -78,8 +75,6 @@ export const usageReportSchema = z.strictObject({
   features: z.array(z.strictObject({ feature: slug, enabled: z.boolean() })).max(LIMITS.listLength),
   errors: z.array(z.strictObject({ errorType: slug, component: slug.nullable(), count: z.number().int().min(1).max(LIMITS.count) })).max(LIMITS.listLength),
 });
-
-export type UsageReport = z.infer<typeof usageReportSchema>;
 
 export interface ReportField {
   path: string;
@@ -91,7 +86,7 @@ export interface ReportField {
 /** Every field of the report, for the consent screen (`reportSchema` query). */
 export const REPORT_FIELDS: readonly ReportField[] = [
   { path: 'reportId', since: 1, description: 'Random id of this report; lets the aggregator ignore a resent copy.' },
-  { path: 'schemaVersion', since: 1, description: 'Version of this report format.' },
+  { path: 'schemaVersion', since: 1, description: 'Version of this report format: the fields it carries are those of this version.' },
   { path: 'installation.installationId', since: 1, description: 'Random id created at opt-in; not derived from anything about you or your machine.' },
   { path: 'installation.appVersion', since: 1, description: 'Printernizer version.' },
   { path: 'installation.runtimeVersion', since: 1, description: 'Node.js version.' },
@@ -116,3 +111,96 @@ export const REPORT_FIELDS: readonly ReportField[] = [
   { path: 'features', since: 1, description: 'Which features were enabled at the end of the period.' },
   { path: 'errors', since: 1, description: 'Error counts by error type and component. No messages, no stack traces.' },
 ];
+
+type Json = Record<string, unknown>;
+
+function schemaAt(schema: z.ZodType, path: string): z.ZodType | undefined {
+  let node: z.ZodType | undefined = schema;
+  for (const part of path.split('.')) {
+    const shape: Record<string, z.ZodType> | undefined = node instanceof z.ZodObject ? (node.shape as Record<string, z.ZodType>) : undefined;
+    node = shape?.[part];
+  }
+  return node;
+}
+
+function parentOf(report: Json, path: string): { node: Json | undefined; key: string } {
+  const parts = path.split('.');
+  let node: Json | undefined = report;
+  for (const part of parts.slice(0, -1)) node = node?.[part] as Json | undefined;
+  return { node, key: parts.at(-1)! };
+}
+
+export interface ReportContract<T extends Json> {
+  fields: readonly ReportField[];
+  /** The newest schema version: the one consent is asked for. */
+  version: number;
+  /** Every version a report may state: 1 up to `version`. */
+  supportedVersions: readonly number[];
+  /** A report of version v carries exactly the fields whose `since` is at most v. */
+  schema: z.ZodType<T>;
+  /**
+   * Makes a report built with every field the code knows into the report the user agreed to: the
+   * fields of the consented version, stated as its `schemaVersion`.
+   */
+  fit(report: T, consentedVersion: number | null | undefined): T;
+}
+
+/**
+ * Ties the zod schema to the field table. Fails at start-up when they disagree: a field without a
+ * `since`, or a field newer than version 1 that the schema does not mark optional (a report of an
+ * older version could then never be valid).
+ */
+export function defineReportContract<T extends Json & { schemaVersion: number }>(schema: z.ZodObject, fields: readonly ReportField[]): ReportContract<T> {
+  for (const field of fields) {
+    const at = schemaAt(schema, field.path);
+    if (!at) throw new Error(`report field ${field.path} is in the field table but not in the schema`);
+    if (field.since > 1 && !at.safeParse(undefined).success) throw new Error(`report field ${field.path} (since ${field.since}) must be optional in the schema`);
+  }
+  const version = Math.max(...fields.map((f) => f.since));
+  const supportedVersions = Array.from({ length: version }, (_, i) => i + 1);
+  const later = fields.filter((f) => f.since > 1);
+  const versioned = schema.superRefine((value, ctx) => {
+    const report = value as Json;
+    const stated = report.schemaVersion as number;
+    if (!supportedVersions.includes(stated)) {
+      ctx.addIssue({ code: 'custom', path: ['schemaVersion'], message: `must be one of ${supportedVersions.join(', ')}` });
+      return;
+    }
+    for (const field of later) {
+      const { node, key } = parentOf(report, field.path);
+      const present = node !== undefined && node[key] !== undefined;
+      if (present && field.since > stated) {
+        ctx.addIssue({ code: 'custom', path: field.path.split('.'), message: `is not part of schema version ${stated} (it was added in version ${field.since})` });
+      } else if (!present && field.since <= stated) {
+        ctx.addIssue({ code: 'custom', path: field.path.split('.'), message: `is required from schema version ${field.since} on` });
+      }
+    }
+  }) as unknown as z.ZodType<T>;
+  return {
+    fields,
+    version,
+    supportedVersions,
+    schema: versioned,
+    fit(report, consentedVersion) {
+      // No consent yet (a preview before opt-in) shows what opting in would agree to.
+      const target = Math.min(version, Math.max(1, consentedVersion ?? version));
+      const copy = structuredClone(report) as Json;
+      for (const field of fields) {
+        if (field.since <= target) continue;
+        const { node, key } = parentOf(copy, field.path);
+        if (node) delete node[key];
+      }
+      copy.schemaVersion = target;
+      return copy as T;
+    },
+  };
+}
+
+export type UsageReport = z.infer<typeof reportFieldsSchema>;
+
+export const reportContract = defineReportContract<UsageReport>(reportFieldsSchema, REPORT_FIELDS);
+/** The report schema version this code builds. Consent records the version the user agreed to. */
+export const REPORT_SCHEMA_VERSION = reportContract.version;
+export const SUPPORTED_SCHEMA_VERSIONS = reportContract.supportedVersions;
+/** What the aggregator validates every submission with, and the local API every report it builds. */
+export const usageReportSchema = reportContract.schema;

@@ -1,12 +1,13 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 
 import { isoDay } from '../../common/clock.js';
-import type { UsageEventType } from '../entities/usage-event.entity.js';
+import { reportContract, type UsageReport } from '../../common/report/contract.js';
+import { query, toInt } from '../../common/sql.js';
+import { UsageEvent, type UsageEventType } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { countryFromTimeZone, type InstallationEnvironment } from '../services/installation.js';
-import { query, toInt } from '../../common/sql.js';
 import { uptimeHoursBetween } from '../services/uptime.js';
-import { REPORT_FIELDS, REPORT_SCHEMA_VERSION, type UsageReport } from '../../common/report/contract.js';
 import type { ReportWindow } from './period.js';
 
 /** Shown in a preview before opt-in: the real id is created at the first opt-in. */
@@ -21,11 +22,11 @@ export interface BuildInput {
   window: ReportWindow;
   reportId: string;
   /**
-   * Which events to count: those already assigned to `reportId` (building: assign first, then
-   * count, so an event committed meanwhile can never be assigned without being counted), or the
-   * ones that building would assign now (preview).
+   * The events to count. Building assigns `nextReportEvents(window)` to the report first and then
+   * counts `{ reportId }`, so an event committed meanwhile is never assigned without being counted;
+   * the preview counts `nextReportEvents(window)` itself.
    */
-  events: 'assigned' | 'unassigned';
+  events: FilterQuery<UsageEvent>;
   now: Date;
   fleet: FleetProvider;
 }
@@ -40,21 +41,26 @@ const USAGE_COUNTERS: Record<keyof Omit<UsageReport['usage'], 'uptimeHours'>, Us
   appStarts: 'APP_START',
 };
 
+/** Both drivers (SQLite, PostgreSQL) are SQL drivers, whose EntityManager builds queries. */
+function selectEvents(em: EntityManager, events: FilterQuery<UsageEvent>) {
+  return (em as SqlEntityManager).createQueryBuilder(UsageEvent).where(events);
+}
+
 /**
- * Builds the report for a window, by SQL aggregation only: no event row is loaded. The result is
- * the exact payload; fields newer than the consented schema version are left out.
+ * Builds the report for a window by SQL aggregation only: no event row is loaded. The result is
+ * the exact payload, fitted to the consented schema version (newer fields left out).
  */
 export async function buildReport(input: BuildInput): Promise<UsageReport> {
   const { em, window } = input;
-  const [where, bounds] =
-    input.events === 'assigned' ? ['report_id = ?', [input.reportId]] : ['report_id is null and occurred_at >= ? and occurred_at < ?', [window.floor, window.end]];
-  const typeRows = await query<{ type: UsageEventType; n: unknown }>(em, `select type, count(*) as n from usage_event where ${where} group by type`, bounds);
+  const typeRows = await selectEvents(em, input.events)
+    .select(['type', raw('count(*) as n')])
+    .groupBy('type')
+    .execute<{ type: UsageEventType; n: unknown }[]>('all', false);
   const byType = new Map(typeRows.map((r) => [r.type, toInt(r.n)]));
-  const errorRows = await query<{ error_type: string; component: string | null; n: unknown }>(
-    em,
-    `select error_type, component, count(*) as n from usage_event where ${where} and type = 'ERROR_OCCURRED' group by error_type, component`,
-    bounds,
-  );
+  const errorRows = await selectEvents(em, { $and: [input.events, { type: 'ERROR_OCCURRED' }] })
+    .select(['errorType', 'component', raw('count(*) as n')])
+    .groupBy(['errorType', 'component'])
+    .execute<{ error_type: string; component: string | null; n: unknown }[]>('all', false);
 
   const usage = Object.fromEntries(Object.entries(USAGE_COUNTERS).map(([key, type]) => [key, byType.get(type) ?? 0])) as UsageReport['usage'];
   usage.uptimeHours = Math.round(await uptimeHoursBetween(em, window.start, window.end));
@@ -62,7 +68,7 @@ export async function buildReport(input: BuildInput): Promise<UsageReport> {
   const s = input.settings;
   const report: UsageReport = {
     reportId: input.reportId,
-    schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaVersion: reportContract.version,
     installation: {
       installationId: s.installationId ?? PLACEHOLDER_ID,
       appVersion: input.environment.appVersion,
@@ -80,7 +86,7 @@ export async function buildReport(input: BuildInput): Promise<UsageReport> {
       .map((r) => ({ errorType: r.error_type, component: r.component, count: toInt(r.n) }))
       .sort((a, b) => b.count - a.count || a.errorType.localeCompare(b.errorType) || (a.component ?? '').localeCompare(b.component ?? '')),
   };
-  return omitNewerFields(report, s.consentedSchemaVersion ?? REPORT_SCHEMA_VERSION);
+  return reportContract.fit(report, s.consentedSchemaVersion);
 }
 
 /** Each feature's state at `end`: its latest FEATURE_ENABLED / FEATURE_DISABLED event before then. */
@@ -95,17 +101,4 @@ async function featureStates(em: EntityManager, end: Date): Promise<UsageReport[
     [end, end],
   );
   return rows.map((r) => ({ feature: r.feature, enabled: r.type === 'FEATURE_ENABLED' }));
-}
-
-/** Drops report fields introduced after the schema version the user consented to. */
-export function omitNewerFields(report: UsageReport, consentedVersion: number): UsageReport {
-  const copy = structuredClone(report) as Record<string, unknown>;
-  for (const field of REPORT_FIELDS) {
-    if (field.since <= consentedVersion) continue;
-    const parts = field.path.split('.');
-    let node = copy;
-    for (const part of parts.slice(0, -1)) node = (node[part] ?? {}) as Record<string, unknown>;
-    delete node[parts.at(-1)!];
-  }
-  return copy as UsageReport;
 }

@@ -1,7 +1,8 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 
 import { DAY_MS, utcMidnight } from '../../common/clock.js';
 import { Submission } from '../entities/submission.entity.js';
+import type { UsageEvent } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 
 export interface ReportWindow {
@@ -33,4 +34,13 @@ export async function nextReportWindow(em: EntityManager, settings: UsageSetting
   // Nothing whole is left today: the next report is the one that ends at the coming midnight.
   const end = complete ? latestMidnight : new Date(start.getTime() + DAY_MS);
   return { start, end, days: Math.round((end.getTime() - start.getTime()) / DAY_MS), floor, complete };
+}
+
+/**
+ * The events of the next report, the one rule the preview counts and the outbox assigns: not yet
+ * in a report, before the window's end, and not older than the floor. So an event recorded late
+ * (its day already reported) lands in the next report, and history before opting in never leaves.
+ */
+export function nextReportEvents(window: ReportWindow): FilterQuery<UsageEvent> {
+  return { reportId: null, occurredAt: { $gte: window.floor, $lt: window.end } };
 }

@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 
 import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import { Printer } from '../entities/printer.entity.js';
 import { UserInputError } from '../errors.js';
 import type { PluginRegistry, RegisteredType } from '../plugins/registry.js';
-import type { Logger } from 'pino';
 
 export interface AddPrinterInput {
   name: string;
@@ -34,7 +34,10 @@ export function unavailableType(id: string): RegisteredType & { available: boole
  * read the serial, locally) or must be one the plugin declares. Name, serial and host are stored
  * on this machine only.
  */
-export async function addPrinter(em: EntityManager, registry: PluginRegistry, clock: Clock, logger: Logger, raw: AddPrinterInput): Promise<Printer> {
+export async function addPrinter(
+  { em, plugins: registry, clock, logger }: { em: EntityManager; plugins: PluginRegistry; clock: Clock; logger: Logger },
+  raw: AddPrinterInput,
+): Promise<Printer> {
   const parsed = inputSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -2,13 +2,13 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, isoDay, utcMidnight } from '../../common/clock.js';
+import { DAY_MS, isoDay, utcMidnight, type Clock } from '../../common/clock.js';
+import { REPORT_SCHEMA_VERSION } from '../../common/report/contract.js';
+import type { LocalConfig } from '../config.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import { UsageSettings } from '../entities/usage-settings.entity.js';
-import { REPORT_SCHEMA_VERSION } from '../../common/report/contract.js';
-import type { LocalServices } from './index.js';
 
 export const SETTINGS_ID = 1;
 
@@ -36,23 +36,23 @@ export async function loadSettings(em: EntityManager): Promise<UsageSettings> {
 }
 
 /** True only when consent is GRANTED and no kill switch is set. */
-export function statisticsEnabled(services: LocalServices, s: UsageSettings): boolean {
-  return s.consent === 'GRANTED' && services.config.killSwitch === null;
+export function statisticsEnabled(s: UsageSettings, config: Pick<LocalConfig, 'killSwitch'>): boolean {
+  return s.consent === 'GRANTED' && config.killSwitch === null;
 }
 
-export function settingsView(services: LocalServices, s: UsageSettings) {
+export function settingsView(s: UsageSettings, config: Pick<LocalConfig, 'killSwitch' | 'submissionIntervalDays' | 'endpoint'>) {
   return {
     consent: s.consent,
-    enabled: statisticsEnabled(services, s),
-    blockedBy: services.config.killSwitch,
+    enabled: statisticsEnabled(s, config),
+    blockedBy: config.killSwitch,
     installationId: s.installationId,
     shareCountry: s.shareCountry,
     consentedSchemaVersion: s.consentedSchemaVersion,
     currentSchemaVersion: REPORT_SCHEMA_VERSION,
     needsReconsent: s.consent === 'GRANTED' && (s.consentedSchemaVersion ?? 0) < REPORT_SCHEMA_VERSION,
-    submissionIntervalDays: services.config.submissionIntervalDays,
+    submissionIntervalDays: config.submissionIntervalDays,
     lastSubmissionAt: s.lastSubmissionAt,
-    endpoint: services.config.endpoint,
+    endpoint: config.endpoint,
     row: s,
   };
 }
@@ -62,8 +62,11 @@ export type UsageSettingsView = ReturnType<typeof settingsView>;
  * Grants consent to the current report schema. The first opt-in (or the first after a reset)
  * creates the identity: a random UUID v4, a 32-byte secret and a random time of day for submissions.
  */
-export async function optIn(services: LocalServices, em: EntityManager, shareCountry: boolean): Promise<UsageSettings> {
-  const now = services.clock.now();
+export async function optIn(
+  { em, clock, config }: { em: EntityManager; clock: Clock; config: Pick<LocalConfig, 'submissionIntervalDays'> },
+  shareCountry: boolean,
+): Promise<UsageSettings> {
+  const now = clock.now();
   return em.transactional(async (tx) => {
     const s = await loadSettings(tx);
     if (!s.installationId) {
@@ -74,7 +77,7 @@ export async function optIn(services: LocalServices, em: EntityManager, shareCou
     }
     if (s.consent !== 'GRANTED') {
       // Consent reaches back one interval at most: the first report after opting in.
-      s.reportFloor = new Date(utcMidnight(now).getTime() - services.config.submissionIntervalDays * DAY_MS);
+      s.reportFloor = new Date(utcMidnight(now).getTime() - config.submissionIntervalDays * DAY_MS);
       s.consentChangedAt = now;
     }
     s.consent = 'GRANTED';
@@ -89,8 +92,8 @@ export async function optIn(services: LocalServices, em: EntityManager, shareCou
  * Sets consent to DENIED and cancels reports not yet delivered, releasing their events. With
  * `deleteRemoteData`, queues a deletion request for the current identity and resets it locally.
  */
-export async function optOut(services: LocalServices, em: EntityManager, deleteRemoteData: boolean): Promise<UsageSettings> {
-  const now = services.clock.now();
+export async function optOut({ em, clock }: { em: EntityManager; clock: Clock }, deleteRemoteData: boolean): Promise<UsageSettings> {
+  const now = clock.now();
   return em.transactional(async (tx) => {
     const s = await loadSettings(tx);
     await cancelPendingSubmissions(tx);

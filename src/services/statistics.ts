@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { DAY_MS, isoDay } from '../../common/clock.js';
-import type { DatabaseKind } from '../../common/db.js';
+import { DAY_MS, isoDay, type Clock } from '../../common/clock.js';
+import { databaseKind } from '../../common/db.js';
 import { UsageEvent, type UsageEventType } from '../entities/usage-event.entity.js';
 import { UserInputError } from '../errors.js';
 import { dayNumberSql, query, toInt } from '../../common/sql.js';
@@ -16,11 +16,12 @@ export interface EventTypeCount {
  * Local statistics over [from, to) (from: the beginning, to: now), computed by SQL aggregation.
  * `thisWeek` is always the last 7 days: jobs = completed + failed, files = downloads.
  */
-export async function usageStatistics(em: EntityManager, kind: DatabaseKind, now: Date, from?: Date | null, to?: Date | null) {
+export async function usageStatistics({ em, clock }: { em: EntityManager; clock: Clock }, from?: Date | null, to?: Date | null) {
+  const now = clock.now();
   const end = to ?? now;
   if (from && from.getTime() >= end.getTime()) throw UserInputError.field('from', 'must be before to');
   const start = from ?? new Date(0);
-  const day = dayNumberSql(kind, 'occurred_at');
+  const day = dayNumberSql(databaseKind(em), 'occurred_at');
   const rows = await query<{ day: unknown; type: UsageEventType; n: unknown }>(
     em,
     `select ${day} as day, type, count(*) as n from usage_event where occurred_at >= ? and occurred_at < ? group by ${day}, type order by 1, 2`,

@@ -1,12 +1,13 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UptimeSession } from '../entities/uptime-session.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { eventMetadata } from './events.js';
-import type { LocalServices } from './index.js';
 import { loadSettings, queueRemoteDeletion, resetIdentity } from './settings.js';
 
 export const EXPORT_VERSION = '1';
@@ -52,15 +53,15 @@ export function submissionJson(s: Submission) {
  * The download at GET /usage-data/export: the same content as `exportUsageData`, written page by
  * page (keyset on id, a fresh EntityManager per page) so a million events never sit in memory.
  */
-export function streamExport(services: LocalServices): ReadableStream<Uint8Array> {
+export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clock; logger: Logger }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   async function* chunks(): AsyncGenerator<string> {
-    const settings = await loadSettings(services.orm.em.fork());
-    yield `{"exportedAt":${JSON.stringify(services.clock.now().toISOString())},"exportVersion":"${EXPORT_VERSION}",`;
+    const settings = await loadSettings(orm.em.fork());
+    yield `{"exportedAt":${JSON.stringify(clock.now().toISOString())},"exportVersion":"${EXPORT_VERSION}",`;
     yield `"settings":${JSON.stringify(settingsExport(settings))},"events":[`;
     let first = true;
     for (let lastId = 0; ; ) {
-      const page = await services.orm.em.fork().find(UsageEvent, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: PAGE });
+      const page = await orm.em.fork().find(UsageEvent, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: PAGE });
       if (page.length === 0) break;
       yield (first ? '' : ',') + page.map((e) => JSON.stringify(eventJson(e))).join(',');
       first = false;
@@ -69,7 +70,7 @@ export function streamExport(services: LocalServices): ReadableStream<Uint8Array
     yield '],"submissions":[';
     first = true;
     for (let lastId = ''; ; ) {
-      const page = await services.orm.em.fork().find(Submission, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: 100 });
+      const page = await orm.em.fork().find(Submission, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: 100 });
       if (page.length === 0) break;
       yield (first ? '' : ',') + page.map((s) => JSON.stringify(submissionJson(s))).join(',');
       first = false;
@@ -85,7 +86,7 @@ export function streamExport(services: LocalServices): ReadableStream<Uint8Array
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (err) {
-        services.logger.error({ err }, 'usage data export failed');
+        logger.error({ err }, 'usage data export failed');
         controller.error(err);
       }
     },
@@ -101,8 +102,8 @@ export type RemoteDeletionState = 'NOT_REQUESTED' | 'QUEUED' | 'DONE';
  * Deletes every event, report and uptime session and resets the identity, so a new opt-in gets a
  * new id. With `deleteRemoteData`, a deletion request for the old identity is queued first.
  */
-export async function deleteUsageData(services: LocalServices, em: EntityManager, deleteRemoteData: boolean) {
-  const now = services.clock.now();
+export async function deleteUsageData({ em, clock }: { em: EntityManager; clock: Clock }, deleteRemoteData: boolean) {
+  const now = clock.now();
   return em.transactional(async (tx) => {
     const s = await loadSettings(tx);
     const queued = deleteRemoteData && queueRemoteDeletion(tx, s, now);

@@ -102,11 +102,11 @@ for (const db of await testDatabaseKinds()) {
     assert.match(pending.lastError, /^RATE_LIMITED/);
     assert.is(pending.nextAttemptAt, '2026-11-28T13:00:00.000Z', 'the next attempt waits for Retry-After');
     at(p, '2026-11-28T12:30:00.000Z');
-    await p.local.app.services.submissions.runScheduled();
+    await p.local.app.outbox.runScheduled();
     assert.is(await storedReports(p), 0, 'not before Retry-After');
     at(p, '2026-11-28T13:00:00.000Z');
-    await p.local.app.services.submissions.runScheduled();
-    assert.equal((await p.local.ok(LEDGER)).submissions.map((s: any) => [s.id, s.status]), [[pending.id, 'SENT']]);
+    await p.local.app.outbox.runScheduled();
+    assert.equal((await p.local.ok(LEDGER)).submissions.edges.map((e: any) => e.node).map((s: any) => [s.id, s.status]), [[pending.id, 'SENT']]);
   });
 
   test('401 is final: REJECTED after one attempt, its events stay counted in it', async (ctx) => {
@@ -143,7 +143,7 @@ for (const db of await testDatabaseKinds()) {
     assert.equal(ledger.map((s: any) => s.status), ['CANCELLED']);
     assert.is(await p.local.app.orm.em.fork().count(UsageEvent, { reportId: { $ne: null } }), 0);
     p.proxy.down = false;
-    await p.local.app.services.submissions.runScheduled();
+    await p.local.app.outbox.runScheduled();
     assert.is(await storedReports(p), 0, 'nothing is sent after opting out');
     const forbidden = await p.local.gql(SUBMIT);
     assert.is(forbidden.errors?.[0]?.extensions?.code, 'FORBIDDEN');
@@ -167,11 +167,11 @@ for (const db of await testDatabaseKinds()) {
     p.proxy.down = true;
     const del = (await p.local.ok(`mutation { deleteUsageData(input: { deleteRemoteData: true }) { remoteDeletion } }`)).deleteUsageData;
     assert.is(del.remoteDeletion, 'QUEUED');
-    await p.local.app.services.submissions.runScheduled();
+    await p.local.app.outbox.runScheduled();
     assert.is((await p.local.ok(`{ usageSettings { remoteDeletion } }`)).usageSettings.remoteDeletion, 'QUEUED');
     p.proxy.down = false;
     at(p, '2026-11-28T12:20:00.000Z');
-    await p.local.app.services.submissions.runScheduled();
+    await p.local.app.outbox.runScheduled();
     assert.is((await p.local.ok(`{ usageSettings { remoteDeletion } }`)).usageSettings.remoteDeletion, 'DONE');
     assert.equal((await p.aggregator.gql(`{ statsSummary { reportsAccepted installationsEverReported } }`)).data.statsSummary, { reportsAccepted: 0, installationsEverReported: 0 });
     assert.is(await storedReports(p), 0);

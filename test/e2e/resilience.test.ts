@@ -39,14 +39,14 @@ for (const db of await testDatabaseKinds()) {
       await first.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await first.ok(RECORD_MANY, { inputs: [{ type: 'JOB_COMPLETED', occurredAt: '2026-11-25T10:00:00Z' }] });
       proxy.down = true;
-      await first.app.services.submissions.runScheduled();
+      await first.app.outbox.runScheduled();
       const [built] = await first.app.orm.em.fork().find(Submission, {});
       assert.is(built!.status, 'PENDING');
       await first.close(); // the process dies with its report built but not delivered
 
       proxy.down = false;
       const second = await createTestApp({ ...options, now: '2026-11-28T13:00:00Z' });
-      await second.app.services.submissions.runScheduled();
+      await second.app.outbox.runScheduled();
       const ledger = await second.app.orm.em.fork().find(Submission, {});
       assert.equal(ledger.map((s) => [s.id, s.status]), [[built!.id, 'SENT']]);
       assert.equal((await aggregatorReports(aggregator)).map((r) => r.id), [built!.id]);
@@ -72,7 +72,7 @@ for (const db of await testDatabaseKinds()) {
         recorded += jobs;
         p.proxy.down = day >= 2 && day < 12;
         set(start + day * DAY_MS + 12 * 3600_000);
-        await p.local.app.services.submissions.runScheduled();
+        await p.local.app.outbox.runScheduled();
       }
       const reports = await aggregatorReports(p.aggregator);
       const periods = reports.map((r) => [r.payload.period.start.slice(0, 10), r.payload.period.end.slice(0, 10)]);
@@ -98,14 +98,14 @@ for (const db of await testDatabaseKinds()) {
       await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await p.local.app.orm.em.fork().nativeUpdate(UsageSettings, { id: 1 }, { submissionSecondOfDay: 15 * 3600 });
       assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-11-28T12:00:00.000Z');
-      await p.local.app.services.submissions.runScheduled();
+      await p.local.app.outbox.runScheduled();
       assert.is((await aggregatorReports(p.aggregator)).length, 1);
       assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-12-05T15:00:00.000Z');
       set('2026-12-05T14:59:59.000Z');
-      await p.local.app.services.submissions.runScheduled();
+      await p.local.app.outbox.runScheduled();
       assert.is((await aggregatorReports(p.aggregator)).length, 1, 'not before its time of day');
       set('2026-12-05T15:00:00.000Z');
-      await p.local.app.services.submissions.runScheduled();
+      await p.local.app.outbox.runScheduled();
       const reports = await aggregatorReports(p.aggregator);
       assert.equal(reports[1]!.payload.period, { start: '2026-11-28T00:00:00.000Z', end: '2026-12-05T00:00:00.000Z', days: 7 });
     } finally {
@@ -127,7 +127,7 @@ for (const db of await testDatabaseKinds()) {
       const sending = local.gql(`mutation { submitUsageReport { submission { status } } }`);
       await waitFor(() => proxy.requests > 0, { timeoutMs: 10_000, message: 'the hanging send to reach the aggregator' });
       // The send's own timeout is 60 s: stop() returning before it proves the 200 ms grace period let it go.
-      await withDeadline(local.app.services.submissions.stop(), { timeoutMs: 30_000, message: 'stop() to give up the hanging send after its grace period' });
+      await withDeadline(local.app.outbox.stop(), { timeoutMs: 30_000, message: 'stop() to give up the hanging send after its grace period' });
       await sending;
       const [sub] = await local.app.orm.em.fork().find(Submission, {});
       assert.is(sub!.status, 'PENDING', 'state was stored before sending; the next start resends it');

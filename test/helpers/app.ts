@@ -4,7 +4,7 @@ import { createApp, type LocalApp } from '../../src/app.js';
 import { ManualClock } from '../../common/clock.js';
 import { loadLocalConfig } from '../../src/config.js';
 import type { DatabaseKind } from '../../common/db.js';
-import type { DeliveryOptions } from '../../src/jobs/submission.js';
+import type { DeliveryOptions } from '../../src/jobs/report-outbox.js';
 import type { Logger } from '../../common/logger.js';
 import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';

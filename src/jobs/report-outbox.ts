@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 
-import { DAY_MS, MINUTE_MS } from '../../common/clock.js';
+import { DAY_MS, MINUTE_MS, type Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { usageReportSchema } from '../../common/report/contract.js';
+import type { LocalConfig } from '../config.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
 import { UsageEvent } from '../entities/usage-event.entity.js';
 import type { UsageSettings } from '../entities/usage-settings.entity.js';
 import { codedError, ConsentError } from '../errors.js';
-import { buildReport } from '../report/builder.js';
-import { usageReportSchema } from '../../common/report/contract.js';
-import { nextReportWindow, type ReportWindow } from '../report/period.js';
-import type { LocalServices } from '../services/index.js';
+import { buildReport, type FleetProvider } from '../report/builder.js';
+import { nextReportEvents, nextReportWindow, type ReportWindow } from '../report/period.js';
+import type { InstallationEnvironment } from '../services/installation.js';
 import { loadSettings, statisticsEnabled } from '../services/settings.js';
 import { DeliveryError, sendDeletion, sendReport, type ClientOptions, type Transport } from './aggregator-client.js';
 
@@ -26,6 +28,25 @@ export interface DeliveryOptions {
   /** Per-attempt timeout; USAGE_STATS_TIMEOUT unless a test shortens it. */
   timeoutMs?: number;
 }
+
+/** The settings the outbox reads: consent switches, cadence and the aggregator's address. */
+export type OutboxConfig = Pick<LocalConfig, 'killSwitch' | 'submissionIntervalDays' | 'endpoint' | 'apiKey' | 'submitTimeoutMs' | 'retryCount'>;
+
+export interface OutboxDeps {
+  orm: MikroORM;
+  clock: Clock;
+  logger: Logger;
+  config: OutboxConfig;
+  environment: InstallationEnvironment;
+  fleet: FleetProvider;
+  delivery: DeliveryOptions;
+}
+
+/**
+ * What one send did: the aggregator took the report (DELIVERED), refused it for good (REJECTED),
+ * or could not be reached (RETRY_LATER: later reports wait too, so they go out in order).
+ */
+export type SendOutcome = 'DELIVERED' | 'REJECTED' | 'RETRY_LATER';
 
 /** After a run whose retries are exhausted: 15 min, 30 min, 1 h, … at most a day. */
 export function backoffAfter(failedRuns: number): number {
@@ -44,40 +65,41 @@ export function dueAt(window: ReportWindow, settings: UsageSettings, intervalDay
 }
 
 /**
- * Builds reports into the outbox and delivers them. Scheduled runs and submitUsageReport share one
- * queue, so they never overlap. Every failure is logged once per run, kept in the ledger, and never
- * thrown into the host.
+ * The outbox of usage reports: builds each report into a `Submission` row (the exact payload, stored
+ * before anything is sent), sends what is pending, and delivers remote-deletion requests. Scheduled
+ * runs and submitUsageReport share one queue, so they never overlap. Every failure is logged once
+ * per run, kept in the ledger, and never thrown into the host.
  */
-export class SubmissionJob {
+export class ReportOutbox {
   #queue: Promise<unknown> = Promise.resolve();
   #abort = new AbortController();
   #stopping = false;
+  readonly #d: OutboxDeps;
 
-  constructor(
-    private readonly services: LocalServices,
-    private readonly delivery: DeliveryOptions,
-  ) {}
+  constructor(deps: OutboxDeps) {
+    this.#d = deps;
+  }
 
   #client(): ClientOptions {
-    const c = this.services.config;
+    const { config: c, delivery } = this.#d;
     return {
       endpoint: c.endpoint,
       apiKey: c.apiKey,
-      transport: this.delivery.transport,
-      timeoutMs: this.delivery.timeoutMs ?? c.submitTimeoutMs,
+      transport: delivery.transport,
+      timeoutMs: delivery.timeoutMs ?? c.submitTimeoutMs,
       retries: c.retryCount,
-      minBackoffMs: this.delivery.minBackoffMs,
-      maxWaitMs: this.delivery.maxWaitMs,
+      minBackoffMs: delivery.minBackoffMs,
+      maxWaitMs: delivery.maxWaitMs,
     };
   }
 
   /** Runs so far, from attempts: each run makes at most 1 + USAGE_STATS_RETRY_COUNT attempts. */
   #failedRuns(attempts: number): number {
-    return Math.ceil(attempts / (this.services.config.retryCount + 1));
+    return Math.ceil(attempts / (this.#d.config.retryCount + 1));
   }
 
   /**
-   * Runs `run` when no delivery is under way. Opting out and deleting go through here, so a report
+   * Runs `run` when no send is under way. Opting out and deleting go through here, so a report
    * cannot be cancelled while its send is in flight (and then counted twice after a re-opt-in).
    */
   exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -90,20 +112,20 @@ export class SubmissionJob {
   runScheduled(): Promise<void> {
     return this.exclusive(async () => {
       if (this.#stopping) return;
-      const em = this.services.orm.em.fork();
-      await this.#deliverDeletions(em);
+      const { orm, clock, config } = this.#d;
+      const em = orm.em.fork();
+      await this.#sendDeletions(em);
       const settings = await loadSettings(em);
-      if (!statisticsEnabled(this.services, settings)) return;
-      const now = this.services.clock.now();
-      for (const pending of await this.#pending(em, now)) {
-        if (!(await this.#deliver(em, pending))) return;
+      if (!statisticsEnabled(settings, config)) return;
+      const now = clock.now();
+      for (const due of await this.#dueReports(em, now)) {
+        if ((await this.#send(em, due)) === 'RETRY_LATER') return;
       }
       // Reports go out in order: nothing new while an older one still waits for its next attempt.
-      if ((await this.#pending(em, null)).length > 0) return;
-      const window = await nextReportWindow(em, settings, now, this.services.config.submissionIntervalDays);
-      if (window.complete && now.getTime() >= dueAt(window, settings, this.services.config.submissionIntervalDays).getTime()) {
-        const built = await this.#build(em, settings, window, now);
-        await this.#deliver(em, built);
+      if ((await this.#pendingReports(em)).length > 0) return;
+      const window = await nextReportWindow(em, settings, now, config.submissionIntervalDays);
+      if (window.complete && now.getTime() >= dueAt(window, settings, config.submissionIntervalDays).getTime()) {
+        await this.#send(em, await this.#build(em, settings, window, now));
       }
     });
   }
@@ -114,65 +136,73 @@ export class SubmissionJob {
    */
   submitNow(): Promise<Submission> {
     return this.exclusive(async () => {
-      const em = this.services.orm.em.fork();
+      const { orm, clock, config } = this.#d;
+      const em = orm.em.fork();
       const settings = await loadSettings(em);
-      if (!statisticsEnabled(this.services, settings)) {
-        throw ConsentError.notEnabled(this.services.config.killSwitch ?? `consent is ${settings.consent}`);
+      if (!statisticsEnabled(settings, config)) {
+        throw ConsentError.notEnabled(config.killSwitch ?? `consent is ${settings.consent}`);
       }
-      const now = this.services.clock.now();
-      const [oldest] = await this.#pending(em, null);
+      const now = clock.now();
+      const [oldest] = await this.#pendingReports(em);
       if (oldest) {
-        await this.#deliver(em, oldest);
+        await this.#send(em, oldest);
         return oldest;
       }
-      const window = await nextReportWindow(em, settings, now, this.services.config.submissionIntervalDays);
+      const window = await nextReportWindow(em, settings, now, config.submissionIntervalDays);
       if (!window.complete) {
         const next = await this.nextSubmissionAt(em, settings);
         throw codedError('NOTHING_TO_SUBMIT', 'No whole UTC day has passed since the last report.', { nextSubmissionAt: next?.toISOString() ?? null });
       }
       const built = await this.#build(em, settings, window, now);
-      await this.#deliver(em, built);
+      await this.#send(em, built);
       return built;
     });
   }
 
   /** When the next report will be sent: a pending one's next attempt, or the next due time. */
   async nextSubmissionAt(em: EntityManager, settings: UsageSettings): Promise<Date | null> {
-    if (!statisticsEnabled(this.services, settings)) return null;
-    const now = this.services.clock.now();
-    const [pending] = await this.#pending(em, null);
+    const { clock, config } = this.#d;
+    if (!statisticsEnabled(settings, config)) return null;
+    const now = clock.now();
+    const [pending] = await this.#pendingReports(em);
     if (pending) return pending.nextAttemptAt && pending.nextAttemptAt > now ? pending.nextAttemptAt : now;
-    const interval = this.services.config.submissionIntervalDays;
-    const window = await nextReportWindow(em, settings, now, interval);
-    const due = dueAt(window, settings, interval);
+    const window = await nextReportWindow(em, settings, now, config.submissionIntervalDays);
+    const due = dueAt(window, settings, config.submissionIntervalDays);
     return due > now ? due : now;
   }
 
-  async #pending(em: EntityManager, now: Date | null): Promise<Submission[]> {
+  /** Every report built and not yet delivered or given up, oldest period first. */
+  #pendingReports(em: EntityManager): Promise<Submission[]> {
+    return em.find(Submission, { status: 'PENDING' }, { orderBy: [{ periodEnd: 'asc' }, { createdAt: 'asc' }] });
+  }
+
+  /** The pending reports whose next attempt has come. */
+  #dueReports(em: EntityManager, now: Date): Promise<Submission[]> {
     return em.find(
       Submission,
-      { status: 'PENDING', ...(now ? { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] } : {}) },
+      { status: 'PENDING', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
       { orderBy: [{ periodEnd: 'asc' }, { createdAt: 'asc' }] },
     );
   }
 
   /**
-   * One short transaction: the period's events assigned to a new report, the report counted from
-   * exactly those events, and the exact payload stored in the outbox. Only then is it sent.
-   * Plugins are asked for the fleet before the transaction, so none of them can hold it open.
+   * One short transaction: the next report's events (`nextReportEvents`, the rule the preview
+   * counts) assigned to a new report, the report counted from exactly those events, and the exact
+   * payload stored. Only then is it sent. Plugins are asked for the fleet before the transaction,
+   * so none of them can hold it open.
    */
   async #build(em: EntityManager, settings: UsageSettings, window: ReportWindow, now: Date): Promise<Submission> {
-    const fleet = await this.services.fleet(em);
+    const fleet = await this.#d.fleet(em);
     return em.transactional(async (tx) => {
       const reportId = randomUUID();
-      await tx.nativeUpdate(UsageEvent, { reportId: null, occurredAt: { $gte: window.floor, $lt: window.end } }, { reportId });
+      await tx.nativeUpdate(UsageEvent, nextReportEvents(window), { reportId });
       const payload = await buildReport({
         em: tx,
         settings,
-        environment: this.services.environment,
+        environment: this.#d.environment,
         window,
         reportId,
-        events: 'assigned',
+        events: { reportId },
         now,
         fleet: async () => fleet,
       });
@@ -193,24 +223,25 @@ export class SubmissionJob {
     });
   }
 
-  /** Sends one report. Returns false when the aggregator cannot be reached (stop for this run). */
-  async #deliver(em: EntityManager, sub: Submission): Promise<boolean> {
+  /** Sends one report and records the outcome in its ledger row. */
+  async #send(em: EntityManager, sub: Submission): Promise<SendOutcome> {
+    const { clock, logger } = this.#d;
     const settings = await loadSettings(em);
-    if (!settings.installationSecret) return false;
+    if (!settings.installationSecret) return 'RETRY_LATER';
     try {
       const result = await sendReport(this.#client(), sub.payload, settings.installationSecret, this.#abort.signal, (e) => {
         sub.attempts += 1;
         if (e) sub.lastError = e.message;
       });
-      const now = this.services.clock.now();
+      const now = clock.now();
       Object.assign(sub, { status: 'SENT', sentAt: now, nextAttemptAt: null, lastError: null, duplicate: result.duplicate });
       settings.lastSubmissionAt = now;
       await em.flush();
-      this.services.logger.info({ reportId: sub.id, duplicate: result.duplicate }, 'usage report delivered');
-      return true;
+      logger.info({ reportId: sub.id, duplicate: result.duplicate }, 'usage report delivered');
+      return 'DELIVERED';
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError('INTERNAL', String(err), true);
-      const now = this.services.clock.now();
+      const now = clock.now();
       sub.lastError = e.message;
       if (!e.retryable) {
         sub.status = 'REJECTED';
@@ -220,24 +251,25 @@ export class SubmissionJob {
         sub.nextAttemptAt = new Date(now.getTime() + Math.min(wait, DAY_MS));
       }
       await em.flush();
-      this.services.logger.warn({ reportId: sub.id, code: e.code, status: sub.status }, 'usage report not delivered');
-      return !e.retryable;
+      logger.warn({ reportId: sub.id, code: e.code, status: sub.status }, 'usage report not delivered');
+      return e.retryable ? 'RETRY_LATER' : 'REJECTED';
     }
   }
 
   /** Deletion requests are delivered whatever the consent: they carry no usage data. */
-  async #deliverDeletions(em: EntityManager): Promise<void> {
-    const now = this.services.clock.now();
+  async #sendDeletions(em: EntityManager): Promise<void> {
+    const { clock, logger } = this.#d;
+    const now = clock.now();
     const due = await em.find(DeletionRequest, { status: 'QUEUED', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] }, { orderBy: { id: 'asc' } });
     for (const req of due) {
       try {
         await sendDeletion(this.#client(), req.installationId, req.installationSecret, this.#abort.signal, () => (req.attempts += 1));
-        Object.assign(req, { status: 'DONE', doneAt: this.services.clock.now(), nextAttemptAt: null, lastError: null });
+        Object.assign(req, { status: 'DONE', doneAt: clock.now(), nextAttemptAt: null, lastError: null });
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError('INTERNAL', String(err), true);
         req.lastError = e.message;
         req.nextAttemptAt = new Date(now.getTime() + Math.min(DAY_MS, Math.max(backoffAfter(this.#failedRuns(req.attempts)), e.retryAfterMs ?? 0)));
-        this.services.logger.warn({ code: e.code }, 'remote deletion not delivered; it will be retried');
+        logger.warn({ code: e.code }, 'remote deletion not delivered; it will be retried');
       }
       await em.flush();
     }
@@ -247,7 +279,7 @@ export class SubmissionJob {
   async stop(): Promise<void> {
     this.#stopping = true;
     const settled = this.#queue.then(() => true);
-    const inTime = await Promise.race([settled, new Promise<false>((r) => setTimeout(() => r(false), this.delivery.shutdownGraceMs).unref())]);
+    const inTime = await Promise.race([settled, new Promise<false>((r) => setTimeout(() => r(false), this.#d.delivery.shutdownGraceMs).unref())]);
     if (!inTime) {
       this.#abort.abort();
       await this.#queue;
