@@ -62,10 +62,11 @@ query Overview {
 /** Serves the streamed JSON download at GET /usage-data/export. */
 function exportRoute(deps: { orm: MikroORM; clock: Clock; logger: Logger }): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest(hook) {
+      const { request, url, fetchAPI } = hook;
       if (url.pathname !== '/usage-data/export' || request.method !== 'GET') return;
       const day = deps.clock.now().toISOString().slice(0, 10);
-      endResponse(
+      hook.endResponse(
         new fetchAPI.Response(streamExport(deps), {
           headers: {
             'content-type': 'application/json; charset=utf-8',

@@ -20,9 +20,7 @@ export const LIMITS = { count: 10_000_000, printers: 10_000, listLength: 200, pe
 
 const slug = z.string().regex(SLUG_PATTERN, 'must be a slug (a-z, 0-9, _ . -; at most 64 characters)');
 const count = z.number().int().min(0).max(LIMITS.count);
-const utcMidnight = z.iso
-  .datetime({ offset: false })
-  .refine((v) => new Date(v).getTime() % DAY_MS === 0, 'must be a UTC midnight');
+const utcMidnight = z.iso.datetime({ offset: false }).refine((v) => new Date(v).getTime() % DAY_MS === 0, 'must be a UTC midnight');
 
 export const installationInfoSchema = z.strictObject({
   installationId: z.uuidv4(),
@@ -30,7 +28,10 @@ export const installationInfoSchema = z.strictObject({
   runtimeVersion: z.string().regex(VERSION_PATTERN),
   platform: z.enum(PLATFORMS),
   deploymentMode: z.enum(DEPLOYMENT_MODES),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable(),
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .nullable(),
   firstSeenOn: z.iso.date(),
 });
 
@@ -58,7 +59,11 @@ export const usageCountsSchema = z.strictObject({
   filesDownloaded: count,
   filesUploaded: count,
   appStarts: count,
-  uptimeHours: z.number().int().min(0).max(LIMITS.periodDays * 24),
+  uptimeHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.periodDays * 24),
 });
 
 /**
@@ -92,13 +97,21 @@ export const REPORT_FIELDS: readonly ReportField[] = [
   { path: 'installation.runtimeVersion', since: 1, description: 'Node.js version.' },
   { path: 'installation.platform', since: 1, description: 'Operating system family: Linux, macOS, Windows or other.' },
   { path: 'installation.deploymentMode', since: 1, description: 'Home Assistant add-on, Docker, Raspberry Pi or standalone.' },
-  { path: 'installation.countryCode', since: 1, description: 'Country derived from the configured time zone; null when unknown, ambiguous or withheld. Never from your IP address.' },
+  {
+    path: 'installation.countryCode',
+    since: 1,
+    description: 'Country derived from the configured time zone; null when unknown, ambiguous or withheld. Never from your IP address.',
+  },
   { path: 'installation.firstSeenOn', since: 1, description: 'Day statistics were first enabled.' },
   { path: 'period.start', since: 1, description: 'First day covered (UTC midnight).' },
   { path: 'period.end', since: 1, description: 'Day after the last day covered (UTC midnight).' },
   { path: 'period.days', since: 1, description: 'Number of days covered.' },
   { path: 'fleet.printerCount', since: 1, description: 'Number of printers configured.' },
-  { path: 'fleet.printerTypes', since: 1, description: 'Printers per type and model, for models the printer plugin declares; anything else is "other". No names, serial numbers or addresses.' },
+  {
+    path: 'fleet.printerTypes',
+    since: 1,
+    description: 'Printers per type and model, for models the printer plugin declares; anything else is "other". No names, serial numbers or addresses.',
+  },
   { path: 'fleet.partial', since: 1, description: 'True when a printer plugin failed to report its printers.' },
   { path: 'usage.jobsCreated', since: 1, description: 'Print jobs created.' },
   { path: 'usage.jobsCompleted', since: 1, description: 'Print jobs completed.' },
@@ -117,7 +130,7 @@ type Json = Record<string, unknown>;
 function schemaAt(schema: z.ZodType, path: string): z.ZodType | undefined {
   let node: z.ZodType | undefined = schema;
   for (const part of path.split('.')) {
-    const shape: Record<string, z.ZodType> | undefined = node instanceof z.ZodObject ? (node.shape as Record<string, z.ZodType>) : undefined;
+    const shape: Record<string, z.ZodType> | undefined = node instanceof z.ZodObject ? node.shape : undefined;
     node = shape?.[part];
   }
   return node;
@@ -154,7 +167,8 @@ export function defineReportContract<T extends Json & { schemaVersion: number }>
   for (const field of fields) {
     const at = schemaAt(schema, field.path);
     if (!at) throw new Error(`report field ${field.path} is in the field table but not in the schema`);
-    if (field.since > 1 && !at.safeParse(undefined).success) throw new Error(`report field ${field.path} (since ${field.since}) must be optional in the schema`);
+    if (field.since > 1 && !at.safeParse(undefined).success)
+      throw new Error(`report field ${field.path} (since ${field.since}) must be optional in the schema`);
   }
   const version = Math.max(...fields.map((f) => f.since));
   const supportedVersions = Array.from({ length: version }, (_, i) => i + 1);
@@ -170,7 +184,11 @@ export function defineReportContract<T extends Json & { schemaVersion: number }>
       const { node, key } = parentOf(report, field.path);
       const present = node !== undefined && node[key] !== undefined;
       if (present && field.since > stated) {
-        ctx.addIssue({ code: 'custom', path: field.path.split('.'), message: `is not part of schema version ${stated} (it was added in version ${field.since})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: field.path.split('.'),
+          message: `is not part of schema version ${stated} (it was added in version ${field.since})`,
+        });
       } else if (!present && field.since <= stated) {
         ctx.addIssue({ code: 'custom', path: field.path.split('.'), message: `is required from schema version ${field.since} on` });
       }

@@ -260,7 +260,11 @@ export class ReportOutbox {
   async #sendDeletions(em: EntityManager): Promise<void> {
     const { clock, logger } = this.#d;
     const now = clock.now();
-    const due = await em.find(DeletionRequest, { status: 'QUEUED', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] }, { orderBy: { id: 'asc' } });
+    const due = await em.find(
+      DeletionRequest,
+      { status: 'QUEUED', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
+      { orderBy: { id: 'asc' } },
+    );
     for (const req of due) {
       try {
         await sendDeletion(this.#client(), req.installationId, req.installationSecret, this.#abort.signal, () => (req.attempts += 1));

@@ -45,7 +45,14 @@ type MetadataField = Exclude<keyof UsageEventInput, 'type' | 'occurredAt'>;
 /** Per metadata field: which event types may carry it, and what a value must look like. */
 const FIELD_RULES: Record<MetadataField, { types: UsageEventType[]; schema: z.ZodType }> = {
   printerType: { types: [...JOB_TYPES, 'PRINTER_CONNECTED', 'PRINTER_DISCONNECTED', 'ERROR_OCCURRED'], schema: slug },
-  durationSeconds: { types: JOB_END_TYPES, schema: z.number().int().min(0).max(90 * 86_400, 'must be at most 90 days') },
+  durationSeconds: {
+    types: JOB_END_TYPES,
+    schema: z
+      .number()
+      .int()
+      .min(0)
+      .max(90 * 86_400, 'must be at most 90 days'),
+  },
   fileSizeBytes: { types: ['FILE_DOWNLOADED', 'FILE_UPLOADED'], schema: z.number().min(0).max(1e12, 'must be at most 1 TB') },
   autoCreated: { types: ['JOB_CREATED'], schema: z.boolean() },
   errorType: { types: ['ERROR_OCCURRED'], schema: slug },
@@ -83,11 +90,14 @@ export function validateEvent(input: UsageEventInput, clock: Clock, path = 'inpu
       throw UserInputError.field(`${path}.${field}`, `not allowed for ${type} (allowed: ${allowed.length ? allowed.join(', ') : 'none'})`);
     }
     const parsed = rule.schema.safeParse(value);
-    if (!parsed.success) throw UserInputError.field(`${path}.${field}`, parsed.error.issues[0]!.message);
+    if (!parsed.success) throw UserInputError.field(`${path}.${field}`, parsed.error.issues[0].message);
     values[field] = parsed.data;
   }
   if (knownPrinterTypes && typeof values.printerType === 'string' && !knownPrinterTypes.has(values.printerType)) {
-    throw UserInputError.field(`${path}.printerType`, `unknown printer type "${values.printerType}"; known types: ${[...knownPrinterTypes].join(', ') || 'none'}`);
+    throw UserInputError.field(
+      `${path}.printerType`,
+      `unknown printer type "${values.printerType}"; known types: ${[...knownPrinterTypes].join(', ') || 'none'}`,
+    );
   }
   for (const field of REQUIRED[type] ?? []) {
     if (values[field] === undefined) throw UserInputError.field(`${path}.${field}`, `required for ${type}`);

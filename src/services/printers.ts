@@ -40,7 +40,7 @@ export async function addPrinter(
 ): Promise<Printer> {
   const parsed = inputSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw UserInputError.field(`input.${issue.path.join('.')}`, issue.message);
   }
   const input = parsed.data;
@@ -64,7 +64,14 @@ export async function addPrinter(
     if (!declared) throw UserInputError.field('input.model', `"${input.model}" is not a ${type.displayName} model; known models: ${type.models.join(', ')}`);
     model = declared;
   }
-  const printer = em.create(Printer, { name: input.name, type: type.id, model, serial: input.serial ?? null, host: input.host ?? null, createdAt: clock.now() });
+  const printer = em.create(Printer, {
+    name: input.name,
+    type: type.id,
+    model,
+    serial: input.serial ?? null,
+    host: input.host ?? null,
+    createdAt: clock.now(),
+  });
   await em.flush();
   return printer;
 }

@@ -113,7 +113,10 @@ async function cancelPendingSubmissions(em: EntityManager): Promise<void> {
   await em.nativeUpdate(Submission, { id: { $in: ids } }, { status: 'CANCELLED', nextAttemptAt: null });
 }
 
-/** Queues a request for the aggregator to delete this identity's data, then forgets the identity. */
+/**
+ * Queues a request for the aggregator to delete this identity's data, then forgets the identity.
+ * False when there is no identity to delete (never opted in, or already reset).
+ */
 export function queueRemoteDeletion(em: EntityManager, s: UsageSettings, now: Date): boolean {
   if (!s.installationId || !s.installationSecret) return false;
   em.create(DeletionRequest, {

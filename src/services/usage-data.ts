@@ -60,7 +60,7 @@ export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clo
     yield `{"exportedAt":${JSON.stringify(clock.now().toISOString())},"exportVersion":"${EXPORT_VERSION}",`;
     yield `"settings":${JSON.stringify(settingsExport(settings))},"events":[`;
     let first = true;
-    for (let lastId = 0; ; ) {
+    for (let lastId = 0; ;) {
       const page = await orm.em.fork().find(UsageEvent, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: PAGE });
       if (page.length === 0) break;
       yield (first ? '' : ',') + page.map((e) => JSON.stringify(eventJson(e))).join(',');
@@ -69,7 +69,7 @@ export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clo
     }
     yield '],"submissions":[';
     first = true;
-    for (let lastId = ''; ; ) {
+    for (let lastId = ''; ;) {
       const page = await orm.em.fork().find(Submission, { id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: 100 });
       if (page.length === 0) break;
       yield (first ? '' : ',') + page.map((s) => JSON.stringify(submissionJson(s))).join(',');
@@ -82,9 +82,9 @@ export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clo
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        const next = await it.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
       } catch (err) {
         logger.error({ err }, 'usage data export failed');
         controller.error(err);

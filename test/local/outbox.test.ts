@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import type { UsageReport } from '../../common/report/contract.js';
 import { nextReportEvents, type ReportWindow } from '../../src/report/period.js';
 import { createPair, type Pair } from '../e2e/harness.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
@@ -8,6 +9,16 @@ import { testDatabaseKinds } from '../helpers/databases.js';
 const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const PREVIEW = `{ reportPreview { json } }`;
 const SUBMIT = `mutation { submitUsageReport { submission { id status periodStart periodEnd payload } } }`;
+
+interface Built {
+  id: string;
+  status: string;
+  periodStart: string;
+  periodEnd: string;
+  payload: UsageReport;
+}
+type Preview = { reportPreview: { json: UsageReport } };
+type Submitted = { submitUsageReport: { submission: Built } };
 
 const job = (occurredAt: string) => ({ type: 'JOB_COMPLETED', printerType: 'prusa', occurredAt });
 
@@ -17,9 +28,9 @@ function at(p: Pair, iso: string) {
 }
 
 /** Previews, then builds and sends at the same instant; the payload sent must be the preview. */
-async function previewThenSubmit(p: Pair) {
-  const preview = (await p.local.ok(PREVIEW)).reportPreview.json;
-  const sub = (await p.local.ok(SUBMIT)).submitUsageReport.submission;
+async function previewThenSubmit(p: Pair): Promise<Built> {
+  const preview = (await p.local.ok<Preview>(PREVIEW)).reportPreview.json;
+  const sub = (await p.local.ok<Submitted>(SUBMIT)).submitUsageReport.submission;
   assert.is(sub.status, 'SENT', `the aggregator accepted report ${sub.id}`);
   assert.equal({ ...sub.payload, reportId: preview.reportId }, preview, 'the payload sent is the preview, field for field');
   return sub;
@@ -74,7 +85,7 @@ for (const db of await testDatabaseKinds()) {
 
   test('a preview before opt-in counts what the first report will: the same window, the same rule', async ({ p }) => {
     await p.local.ok(RECORD_MANY, { inputs: [job('2026-11-19T10:00:00.000Z'), job('2026-11-22T10:00:00.000Z'), job('2026-11-27T10:00:00.000Z')] });
-    const before = (await p.local.ok(PREVIEW)).reportPreview.json;
+    const before = (await p.local.ok<Preview>(PREVIEW)).reportPreview.json;
     await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     const sub = await previewThenSubmit(p);
     assert.is(before.usage.jobsCompleted, 2);

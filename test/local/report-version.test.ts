@@ -40,7 +40,10 @@ units('the contract built from the table: the newest since is the current versio
 units('a field added after version 1 must be optional in the schema, and every table field must exist', () => {
   const required = reportFieldsSchema.extend({ usage: usageCountsSchema.extend({ printHours: z.number().int() }) });
   assert.throws(() => defineReportContract(required, [...REPORT_FIELDS, PRINT_HOURS]), /usage\.printHours \(since 2\) must be optional/);
-  assert.throws(() => defineReportContract(reportFieldsSchema, [...REPORT_FIELDS, PRINT_HOURS]), /usage\.printHours is in the field table but not in the schema/);
+  assert.throws(
+    () => defineReportContract(reportFieldsSchema, [...REPORT_FIELDS, PRINT_HOURS]),
+    /usage\.printHours is in the field table but not in the schema/,
+  );
 });
 units.run();
 
@@ -50,9 +53,12 @@ for (const db of await testDatabaseKinds()) {
     ctx.p = await createPair(db, { now: '2026-11-28T12:00:00.000Z' });
     await ctx.p.local.ok(`mutation { optInUsageStatistics { usageSettings { consentedSchemaVersion } } }`);
     await ctx.p.local.ok(`mutation($i: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $i }) { recordedCount } }`, {
-      i: [{ type: 'JOB_COMPLETED', occurredAt: '2026-11-25T10:00:00Z' }, { type: 'APP_START', occurredAt: '2026-11-26T10:00:00Z' }],
+      i: [
+        { type: 'JOB_COMPLETED', occurredAt: '2026-11-25T10:00:00Z' },
+        { type: 'APP_START', occurredAt: '2026-11-26T10:00:00Z' },
+      ],
     });
-    ctx.report = (await ctx.p.local.ok(`{ reportPreview { json } }`)).reportPreview.json;
+    ctx.report = (await ctx.p.local.ok<{ reportPreview: { json: UsageReport } }>(`{ reportPreview { json } }`)).reportPreview.json;
   });
   test.after.each(async (ctx) => {
     await ctx.p.close();
@@ -65,7 +71,8 @@ for (const db of await testDatabaseKinds()) {
     assert.equal(fitted, report, 'exactly the report the version-1 code builds');
     assert.ok(v2.schema.safeParse(fitted).success, 'a version-2 aggregator accepts it');
     assert.ok(reportContract.schema.safeParse(fitted).success, 'a version-1 aggregator accepts it');
-    const sub = (await p.local.ok(`mutation { submitUsageReport { submission { status payload } } }`)).submitUsageReport.submission;
+    type Submitted = { submitUsageReport: { submission: { status: string; payload: UsageReport } } };
+    const sub = (await p.local.ok<Submitted>(`mutation { submitUsageReport { submission { status payload } } }`)).submitUsageReport.submission;
     assert.is(sub.status, 'SENT');
     assert.equal({ ...sub.payload, reportId: report.reportId }, fitted);
     const { installationSecret } = await loadSettings(p.local.app.orm.em.fork());
@@ -86,7 +93,11 @@ for (const db of await testDatabaseKinds()) {
     const v1WithNewField = { ...report, usage: { ...report.usage, printHours: 5 } };
     assert.equal(issues(v2.schema.safeParse(v1WithNewField)), ['usage.printHours: is not part of schema version 1 (it was added in version 2)']);
     assert.equal(issues(v2.schema.safeParse({ ...report, schemaVersion: 2 })), ['usage.printHours: is required from schema version 2 on']);
-    assert.equal(issues(reportContract.schema.safeParse({ ...report, schemaVersion: 2 })), ['schemaVersion: must be one of 1'], 'today’s contract knows version 1 only');
+    assert.equal(
+      issues(reportContract.schema.safeParse({ ...report, schemaVersion: 2 })),
+      ['schemaVersion: must be one of 1'],
+      'today’s contract knows version 1 only',
+    );
   });
 
   test.run();
