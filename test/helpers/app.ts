@@ -10,16 +10,31 @@ import type { HostProbe } from '../../src/services/installation.js';
 import { createTempDatabase, type TempDatabase } from './temp-database.js';
 
 /** A logger that keeps every entry, for tests that check what operators see. */
-export function memoryLogger(): { logger: Logger; entries: Record<string, any>[] } {
-  const entries: Record<string, any>[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => entries.push(JSON.parse(line)) });
+export function memoryLogger(): { logger: Logger; entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => entries.push(JSON.parse(line) as LogEntry) });
   return { logger, entries };
 }
 
-export interface GraphQLResponse<T = any> {
+/** One pino line as parsed JSON. */
+export interface LogEntry {
+  level: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+/** An error as it arrives in a GraphQL response body. */
+export interface GraphQLErrorJson {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; field?: string; [key: string]: unknown };
+}
+
+/** Results are `unknown` until a test says what it expects: `gql<{ usageSettings: { consent: string } }>(…)`. */
+export interface GraphQLResponse<T = unknown> {
   status: number;
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  errors?: GraphQLErrorJson[];
   headers: Headers;
 }
 
@@ -27,9 +42,9 @@ export interface TestApp {
   app: LocalApp;
   clock: ManualClock;
   db: TempDatabase;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  gql<T = unknown>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any GraphQL error. */
-  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,7 +74,7 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: any; errors?: any[] };
+    const body = (await res.json()) as { data?: never; errors?: GraphQLErrorJson[] };
     return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
   };
   return {
@@ -67,9 +82,10 @@ export async function createTestApp(o: TestAppOptions): Promise<TestApp> {
     clock,
     db,
     gql,
-    async ok(query, variables) {
+    async ok<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
       const res = await gql(query, variables);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+      if (res.data === undefined) throw new Error(`No data in the answer (HTTP ${res.status})`);
       return res.data;
     },
     async close() {

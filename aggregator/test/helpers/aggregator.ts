@@ -5,6 +5,7 @@ import type { DatabaseKind } from '../../../common/db.js';
 import type { Logger } from '../../../common/logger.js';
 import type { UsageReport } from '../../../common/report/contract.js';
 import { createTempDatabase, type TempDatabase } from '../../../test/helpers/temp-database.js';
+import type { GraphQLErrorJson } from '../../../test/helpers/app.js';
 import { createAggregatorApp, type AggregatorApp } from '../../src/app.js';
 import { loadAggregatorConfig } from '../../src/config.js';
 
@@ -17,26 +18,32 @@ export const DELETE = `mutation Delete($input: DeleteInstallationInput!) { delet
 /** The variables of DELETE for one installation. */
 export const deletionOf = (installationId: string) => ({ input: { installationId } });
 
+/** What SUBMIT selects. */
+export interface SubmitData {
+  submitReport: { reportId: string; installationId: string; duplicate: boolean; receivedAt: string } | null;
+}
+
 export interface CallOptions {
   headers?: Record<string, string>;
   /** The peer address the request comes from. */
   address?: string;
 }
 
-export interface Response<T = any> {
+/** Results are `unknown` until a test says what it expects: `gql<{ health: { status: string } }>(…)`. */
+export interface Response<T = unknown> {
   status: number;
   headers: Headers;
   data?: T;
-  errors?: { message: string; extensions?: Record<string, any> }[];
+  errors?: GraphQLErrorJson[];
 }
 
 export interface TestAggregator {
   app: AggregatorApp;
   clock: ManualClock;
   db: TempDatabase;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, o?: CallOptions): Promise<Response<T>>;
+  gql<T = unknown>(query: string, variables?: Record<string, unknown>, o?: CallOptions): Promise<Response<T>>;
   /** submitReport with a valid API key and the installation's secret unless told otherwise. */
-  submit(report: UsageReport, o?: CallOptions & { secret?: string }): Promise<Response>;
+  submit(report: UsageReport, o?: CallOptions & { secret?: string }): Promise<Response<SubmitData>>;
   close(): Promise<void>;
 }
 
@@ -69,7 +76,7 @@ export async function createTestAggregator(o: TestAggregatorOptions): Promise<Te
       { req: { socket: { remoteAddress: c.address ?? '203.0.113.7' } } },
     );
     const text = await res.text();
-    const body = text ? JSON.parse(text) : {};
+    const body = (text ? JSON.parse(text) : {}) as { data?: never; errors?: GraphQLErrorJson[] };
     return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
   };
   return {
