@@ -6,6 +6,7 @@ export interface JobOptions {
   initialDelayMs: number;
   /** Wait between the end of one run and the start of the next. */
   intervalMs: number;
+  /** `signal` is aborted when stop() is called, so a long run can end early. */
   run: (signal: AbortSignal) => Promise<void>;
   logger: Logger;
 }
@@ -14,7 +15,7 @@ export interface Job {
   start(): void;
   /** Runs now (outside the timer), one run at a time. */
   runNow(): Promise<void>;
-  /** No further runs; waits for the one in flight. */
+  /** No further runs; aborts the signal of the run in flight and waits for it. */
   stop(): Promise<void>;
 }
 
@@ -54,6 +55,7 @@ export function createJob(o: JobOptions): Job {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      controller.abort();
       await inFlight;
     },
   };

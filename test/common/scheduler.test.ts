@@ -160,6 +160,30 @@ test('stop waits for the run in flight, then no run starts again', async ({ time
   assert.equal(runs.log, ['start 1', 'end 1'], 'neither runNow nor time starts a run after stop');
 });
 
+test('stop aborts the signal of the run in flight', async ({ entries }) => {
+  const logger = pino({ level: 'debug' }, { write: (line: string) => entries.push(JSON.parse(line) as LogEntry) });
+  let seen: AbortSignal | null = null;
+  const job = createJob({
+    name: 'long-job',
+    initialDelayMs: 100,
+    intervalMs: 1000,
+    logger,
+    // Ends only when told to stop: without the abort, stop() would wait for ever.
+    run: (signal) =>
+      new Promise<void>((resolve) => {
+        seen = signal;
+        signal.addEventListener('abort', () => resolve());
+      }),
+  });
+  const running = job.runNow();
+  await settle();
+  assert.ok(seen, 'the run started');
+  assert.is((seen as AbortSignal).aborted, false);
+  await withDeadline(job.stop(), { timeoutMs: 10_000, message: 'stop() to abort the run in flight' });
+  await running;
+  assert.is((seen as AbortSignal).aborted, true);
+});
+
 test('stop before the first run clears its timer', async ({ timers, runs, job }) => {
   job.start();
   await job.stop();
