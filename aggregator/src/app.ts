@@ -48,7 +48,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 function bodyLimit(maxBytes: number): Plugin {
   const tooLarge = () => errorResponse('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes.`);
   return {
-    async onRequest({ request, endResponse }) {
+    async onRequest(hook) {
+      const { request } = hook;
+      const endResponse = (response: Response) => hook.endResponse(response);
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length !== null) {
@@ -73,7 +75,9 @@ function bodyLimit(maxBytes: number): Plugin {
 /** GET /ready (database and Redis really answer) and GET /metrics (Prometheus text). */
 function routes(services: AggregatorServices): Plugin {
   return {
-    async onRequest({ url, request, endResponse }) {
+    async onRequest(hook) {
+      const { url, request } = hook;
+      const endResponse = (response: Response) => hook.endResponse(response);
       if (request.method !== 'GET') return;
       if (url.pathname === '/ready') {
         const health = await checkHealth(services);

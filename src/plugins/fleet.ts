@@ -48,7 +48,7 @@ export async function collectFleet(registry: PluginRegistry, printers: HostPrint
             )
           : countByModel(own);
         const parsed = resultSchema.safeParse(raw);
-        if (!parsed.success) throw PluginError.invalidResult(definition.name, `an invalid list (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+        if (!parsed.success) throw PluginError.invalidResult(definition.name, `an invalid list (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
         const foreign = parsed.data.find((c) => !typeIds.has(c.type));
         if (foreign) throw PluginError.invalidResult(definition.name, `a count for printer type "${foreign.type}", which it does not provide`);
         registry.reportFailure(definition.name, null);

@@ -46,7 +46,7 @@ export function validateManifest(spec: string, exported: unknown): PrinterPlugin
   }
   const parsed = manifestSchema.safeParse(candidate);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw PluginError.invalidManifest(spec, `${issue.path.join('.') || 'manifest'} ${issue.message}`);
   }
   return candidate as unknown as PrinterPluginDefinition;

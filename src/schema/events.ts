@@ -96,7 +96,7 @@ builder.mutationField('recordUsageEvent', (t) =>
     args: { input: t.arg({ type: RecordUsageEventInput, required: true, description: 'The event.' }) },
     resolve: async (_, { input }, { em, clock, logger, plugins }) => {
       const [event] = await recordEvents(em, clock, logger, [input], () => 'input', printerTypeIds(plugins));
-      return { event: event! };
+      return { event: event };
     },
   }),
 );

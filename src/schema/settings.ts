@@ -48,7 +48,7 @@ export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSetti
       description: 'The state of the latest request to delete data held by the aggregator.',
       resolve: async (_, __, { em }): Promise<RemoteDeletionState> => {
         const [latest] = await em.find(DeletionRequest, {}, { orderBy: { id: 'desc' }, limit: 1 });
-        return (latest?.status as RemoteDeletionState | undefined) ?? 'NOT_REQUESTED';
+        return (latest?.status) ?? 'NOT_REQUESTED';
       },
     }),
     endpoint: t.exposeString('endpoint', { description: 'The URL reports are sent to (USAGE_STATS_ENDPOINT).' }),
