@@ -8,6 +8,15 @@ const rebuild = (e: GraphQLError, message: string, extensions: Record<string, un
 
 const withCode = (e: GraphQLError, code: ErrorCode) => rebuild(e, e.message, { ...e.extensions, code });
 
+/** The same error without an HTTP status of its own, so that it does not set the answer's status. */
+function withoutStatus(e: GraphQLError): GraphQLError {
+  const { http, ...extensions } = e.extensions as { http?: { headers?: Record<string, string> } };
+  return rebuild(e, e.message, http?.headers ? { ...extensions, http: { headers: http.headers } } : extensions);
+}
+
+/** True when at least one root field of `data` holds a value. */
+const answeredSomething = (data: ExecutionResult['data']) => !!data && Object.values(data).some((v) => v !== null);
+
 const lacksCode = (e: GraphQLError) => typeof e.extensions?.code !== 'string';
 
 /**
@@ -71,7 +80,15 @@ export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
     const { originalError: _quoted, ...extensions } = out.extensions;
     return rebuild(out, out.message, extensions);
   };
-  const normalise = (r: ExecutionResult): ExecutionResult => (r.errors?.length ? { ...r, errors: r.errors.map(catalogued) } : r);
+  const normalise = (r: ExecutionResult): ExecutionResult => {
+    if (!r.errors?.length) return r;
+    const errors = r.errors.map(catalogued);
+    if (!answeredSomething(r.data)) return { ...r, errors };
+    // A partial answer (root fields that answered beside field errors) is a success over HTTP, as the GraphQL-over-HTTP
+    // spec asks for application/graphql-response+json: 200, with each error's code in the body. Headers such as
+    // Retry-After stay. When every root field is null the request as a whole was refused, and takes the code's status.
+    return { ...r, errors: errors.map(withoutStatus) };
+  };
   return {
     onParse:
       () =>
