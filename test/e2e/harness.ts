@@ -27,14 +27,27 @@ export class FaultProxy {
       case '503':
         return reply(503, '<html>Service Unavailable</html>', { 'content-type': 'text/html' });
       case 'timeout':
-        return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true }));
+        return new Promise((_, reject) =>
+          init.signal.addEventListener(
+            'abort',
+            () => {
+              const reason: unknown = init.signal.reason;
+              reject(reason instanceof Error ? reason : new Error(String(reason)));
+            },
+            { once: true },
+          ),
+        );
       case 'rate-limited':
         return reply(429, { errors: [{ message: 'Too many', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 } }] }, { 'retry-after': '1' });
       case 'rate-limited-long':
         return reply(429, { errors: [{ message: 'Too many', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 3600 } }] }, { 'retry-after': '3600' });
       default: {
         if (fault === 'slow') await new Promise((r) => setTimeout(r, 250));
-        const res = await this.aggregator.app.yoga.fetch(url, { method: 'POST', headers: init.headers, body: init.body }, { req: { socket: { remoteAddress: '127.0.0.1' } } });
+        const res = await this.aggregator.app.yoga.fetch(
+          url,
+          { method: 'POST', headers: init.headers, body: init.body },
+          { req: { socket: { remoteAddress: '127.0.0.1' } } },
+        );
         if (fault === 'drop-after-commit') {
           await res.text();
           throw new TypeError('fetch failed', { cause: new Error('other side closed') });

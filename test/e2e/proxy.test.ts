@@ -20,7 +20,7 @@ test('reports go through the proxy named in the environment', async () => {
   proxy.on('connect', (req, client, head) => {
     seen.push(`${req.method} ${req.url}`);
     const [host, port] = req.url!.split(':');
-    const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host!, () => {
+    const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
@@ -35,8 +35,9 @@ test('reports go through the proxy named in the environment', async () => {
   const local = await createTestApp({ db: 'sqlite', env: { USAGE_STATS_ENDPOINT: `http://localhost:${targetPort}/graphql`, USAGE_STATS_API_KEY: API_KEY } });
   try {
     await local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
-    const sub = (await local.ok(`mutation { submitUsageReport { submission { status } } }`)).submitUsageReport.submission;
-    assert.is(sub.status, 'SENT');
+    const sub = (await local.ok<{ submitUsageReport: { submission: { status: string } } | null }>(`mutation { submitUsageReport { submission { status } } }`))
+      .submitUsageReport?.submission;
+    assert.is(sub?.status, 'SENT');
     assert.equal(seen, [`CONNECT localhost:${targetPort}`]);
   } finally {
     delete process.env.HTTP_PROXY;

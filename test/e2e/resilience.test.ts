@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -7,9 +7,10 @@ import { DAY_MS } from '../../common/clock.js';
 import { Submission } from '../../src/entities/submission.entity.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { UsageSettings } from '../../src/entities/usage-settings.entity.js';
+import type { UsageReport } from '../../common/report/contract.js';
 import { query, toInt } from '../../common/sql.js';
 import { API_KEY, createTestAggregator, type TestAggregator } from '../../aggregator/test/helpers/aggregator.js';
-import { createTestApp } from '../helpers/app.js';
+import { createTestApp, type GraphQLErrorJson } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createTempDatabase } from '../helpers/temp-database.js';
 import { waitFor, withDeadline } from '../helpers/wait.js';
@@ -18,12 +19,14 @@ import { createPair, FaultProxy } from './harness.js';
 const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+type NextSubmission = { usageSettings: { nextSubmissionAt: string | null } };
+
 async function aggregatorReports(a: TestAggregator) {
   const rows = await query<{ id: string; period_start: unknown; period_end: unknown; payload: unknown }>(
     a.app.services.orm.em.fork(),
     'select id, period_start, period_end, payload from report order by received_at, period_start',
   );
-  return rows.map((r) => ({ id: r.id, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as any }));
+  return rows.map((r) => ({ id: r.id, payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as UsageReport }));
 }
 
 for (const db of await testDatabaseKinds()) {
@@ -33,7 +36,11 @@ for (const db of await testDatabaseKinds()) {
     const aggregator = await createTestAggregator({ db });
     const proxy = new FaultProxy(aggregator);
     const localDb = await createTempDatabase(db);
-    const options = { db: localDb, env: { USAGE_STATS_ENDPOINT: 'http://localhost:8080/graphql', USAGE_STATS_API_KEY: API_KEY }, delivery: { transport: proxy.transport, minBackoffMs: 5, timeoutMs: 300 } };
+    const options = {
+      db: localDb,
+      env: { USAGE_STATS_ENDPOINT: 'http://localhost:8080/graphql', USAGE_STATS_API_KEY: API_KEY },
+      delivery: { transport: proxy.transport, minBackoffMs: 5, timeoutMs: 300 },
+    };
     try {
       const first = await createTestApp(options);
       await first.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
@@ -41,15 +48,21 @@ for (const db of await testDatabaseKinds()) {
       proxy.down = true;
       await first.app.outbox.runScheduled();
       const [built] = await first.app.orm.em.fork().find(Submission, {});
-      assert.is(built!.status, 'PENDING');
+      assert.is(built.status, 'PENDING');
       await first.close(); // the process dies with its report built but not delivered
 
       proxy.down = false;
       const second = await createTestApp({ ...options, now: '2026-11-28T13:00:00Z' });
       await second.app.outbox.runScheduled();
       const ledger = await second.app.orm.em.fork().find(Submission, {});
-      assert.equal(ledger.map((s) => [s.id, s.status]), [[built!.id, 'SENT']]);
-      assert.equal((await aggregatorReports(aggregator)).map((r) => r.id), [built!.id]);
+      assert.equal(
+        ledger.map((s) => [s.id, s.status]),
+        [[built.id, 'SENT']],
+      );
+      assert.equal(
+        (await aggregatorReports(aggregator)).map((r) => r.id),
+        [built.id],
+      );
       await second.close();
     } finally {
       await aggregator.close();
@@ -76,7 +89,8 @@ for (const db of await testDatabaseKinds()) {
       }
       const reports = await aggregatorReports(p.aggregator);
       const periods = reports.map((r) => [r.payload.period.start.slice(0, 10), r.payload.period.end.slice(0, 10)]);
-      for (let i = 1; i < periods.length; i++) assert.is(periods[i]![0], periods[i - 1]![1], `report ${i} starts where report ${i - 1} ended: ${JSON.stringify(periods)}`);
+      for (let i = 1; i < periods.length; i++)
+        assert.is(periods[i][0], periods[i - 1][1], `report ${i} starts where report ${i - 1} ended: ${JSON.stringify(periods)}`);
       assert.is(periods.at(-1)![1], '2026-11-14', 'everything up to the last midnight was delivered');
       const counted = reports.reduce((n, r) => n + r.payload.usage.jobsCompleted, 0);
       const today = 14; // the jobs recorded on 2026-11-14 belong to the next report
@@ -84,7 +98,7 @@ for (const db of await testDatabaseKinds()) {
       const em = p.local.app.orm.em.fork();
       assert.is(await em.count(UsageEvent, { type: 'JOB_COMPLETED', reportId: null }), today);
       assert.is(await em.count(Submission, { status: { $ne: 'SENT' } }), 0);
-      assert.is(toInt((await query<{ n: unknown }>(p.aggregator.app.services.orm.em.fork(), 'select count(*) as n from report'))[0]!.n), reports.length);
+      assert.is(toInt((await query<{ n: unknown }>(p.aggregator.app.services.orm.em.fork(), 'select count(*) as n from report'))[0].n), reports.length);
     } finally {
       await p.close();
     }
@@ -94,20 +108,24 @@ for (const db of await testDatabaseKinds()) {
     const p = await createPair(db, { now: '2026-11-28T12:00:00.000Z' });
     try {
       const set = (s: string) => (p.local.clock.set(s), p.aggregator.clock.set(s));
-      assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, null, 'nothing is due before opting in');
+      assert.is(
+        (await p.local.ok<NextSubmission>(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt,
+        null,
+        'nothing is due before opting in',
+      );
       await p.local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       await p.local.app.orm.em.fork().nativeUpdate(UsageSettings, { id: 1 }, { submissionSecondOfDay: 15 * 3600 });
-      assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-11-28T12:00:00.000Z');
+      assert.is((await p.local.ok<NextSubmission>(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-11-28T12:00:00.000Z');
       await p.local.app.outbox.runScheduled();
       assert.is((await aggregatorReports(p.aggregator)).length, 1);
-      assert.is((await p.local.ok(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-12-05T15:00:00.000Z');
+      assert.is((await p.local.ok<NextSubmission>(`{ usageSettings { nextSubmissionAt } }`)).usageSettings.nextSubmissionAt, '2026-12-05T15:00:00.000Z');
       set('2026-12-05T14:59:59.000Z');
       await p.local.app.outbox.runScheduled();
       assert.is((await aggregatorReports(p.aggregator)).length, 1, 'not before its time of day');
       set('2026-12-05T15:00:00.000Z');
       await p.local.app.outbox.runScheduled();
       const reports = await aggregatorReports(p.aggregator);
-      assert.equal(reports[1]!.payload.period, { start: '2026-11-28T00:00:00.000Z', end: '2026-12-05T00:00:00.000Z', days: 7 });
+      assert.equal(reports[1].payload.period, { start: '2026-11-28T00:00:00.000Z', end: '2026-12-05T00:00:00.000Z', days: 7 });
     } finally {
       await p.close();
     }
@@ -124,13 +142,13 @@ for (const db of await testDatabaseKinds()) {
     try {
       await local.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
       proxy.faults.push('timeout');
-      const sending = local.gql(`mutation { submitUsageReport { submission { status } } }`);
+      const sending = local.gql<{ submitUsageReport: { submission: { status: string } } | null }>(`mutation { submitUsageReport { submission { status } } }`);
       await waitFor(() => proxy.requests > 0, { timeoutMs: 10_000, message: 'the hanging send to reach the aggregator' });
       // The send's own timeout is 60 s: stop() returning before it proves the 200 ms grace period let it go.
       await withDeadline(local.app.outbox.stop(), { timeoutMs: 30_000, message: 'stop() to give up the hanging send after its grace period' });
       await sending;
       const [sub] = await local.app.orm.em.fork().find(Submission, {});
-      assert.is(sub!.status, 'PENDING', 'state was stored before sending; the next start resends it');
+      assert.is(sub.status, 'PENDING', 'state was stored before sending; the next start resends it');
     } finally {
       await local.close();
       await aggregator.close();
@@ -144,23 +162,36 @@ const real = suite('real servers on loopback');
 real('the local API and the aggregator over real HTTP', async () => {
   const aggregator = await createTestAggregator({ db: 'sqlite' });
   const servers: Server[] = [];
-  const listen = (handler: RequestListener) =>
+  const listen = (handler: (req: IncomingMessage, res: ServerResponse) => unknown) =>
     new Promise<string>((resolve) => {
       const server = createServer(handler);
       servers.push(server);
       server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
     });
-  const aggregatorUrl = await listen(aggregator.app.yoga as unknown as RequestListener);
+  const aggregatorUrl = await listen(aggregator.app.yoga);
   const local = await createTestApp({ db: 'sqlite', env: { USAGE_STATS_ENDPOINT: `${aggregatorUrl}/graphql`, USAGE_STATS_API_KEY: API_KEY } });
-  const localUrl = await listen(local.app.yoga as unknown as RequestListener);
+  const localUrl = await listen(local.app.yoga);
   try {
-    const call = async (q: string) =>
-      (await (await fetch(`${localUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json()) as any;
+    const call = async <T>(q: string) =>
+      (await (
+        await fetch(`${localUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })
+      ).json()) as {
+        data?: T;
+        errors?: GraphQLErrorJson[];
+      };
     await call(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     await call(`mutation { recordUsageEvent(input: { type: JOB_COMPLETED, occurredAt: "2026-11-27T08:00:00Z" }) { event { id } } }`);
-    const sent = await call(`mutation { submitUsageReport { submission { id status attempts } } }`);
-    assert.equal({ ...sent.data.submitUsageReport.submission, id: undefined }, { id: undefined, status: 'SENT', attempts: 1 }, JSON.stringify(sent));
-    const summary = await (await fetch(`${aggregatorUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ statsSummary { reportsAccepted weekly(weeks: 1) { jobsCompletedInReportsReceived } } }' }) })).json();
+    const sent = await call<{ submitUsageReport: { submission: { id: string; status: string; attempts: number } } | null }>(
+      `mutation { submitUsageReport { submission { id status attempts } } }`,
+    );
+    assert.equal({ ...sent.data?.submitUsageReport?.submission, id: undefined }, { id: undefined, status: 'SENT', attempts: 1 }, JSON.stringify(sent));
+    const summary: unknown = await (
+      await fetch(`${aggregatorUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ statsSummary { reportsAccepted weekly(weeks: 1) { jobsCompletedInReportsReceived } } }' }),
+      })
+    ).json();
     assert.equal(summary, { data: { statsSummary: { reportsAccepted: 1, weekly: [{ jobsCompletedInReportsReceived: 1 }] } } });
   } finally {
     for (const s of servers) s.close();
