@@ -28,7 +28,11 @@ test('a bad value stops start-up naming the variable and what it accepts', () =>
     [{ USAGE_STATS_ENDPOINT: 'ftp://x' }, /USAGE_STATS_ENDPOINT.*http\(s\) URL/],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => loadLocalConfig(env), (e: Error) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+    assert.throws(
+      () => loadLocalConfig(env),
+      (e: Error) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(env),
+    );
   }
 });
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import type { UsageReport } from '../../common/report/contract.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
@@ -12,6 +13,11 @@ function rng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+type SubmissionStatus = 'PENDING' | 'SENT' | 'REJECTED' | 'CANCELLED';
+interface SubmitData {
+  submitUsageReport: { submission: { status: SubmissionStatus; payload: UsageReport } } | null;
 }
 
 const SEED = Number(process.env.PRIVACY_SEED ?? 20261128);
@@ -30,7 +36,7 @@ for (const db of await testDatabaseKinds()) {
     const t = (ctx.t = await createTestApp({ db, delivery: { transport: refused, minBackoffMs: 1 }, env: { USAGE_STATS_RETRY_COUNT: '0' } }));
     await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     const random = rng(SEED);
-    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
     const token = (n: number) => Array.from({ length: n }, () => pick([...'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'])).join('');
     const secrets: string[] = [];
     for (let i = 0; i < 120; i++) {
@@ -40,17 +46,17 @@ for (const db of await testDatabaseKinds()) {
       const host = pick([`192.168.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}`, `${token(6).toLowerCase()}.local`, `printer-${token(5)}.lan`]);
       const model = type === 'prusa' ? pick(['1.4.0', 'MK3S', 'Original Prusa MINI', '7.1.0', null]) : pick(['C12', 'N1', null]);
       await t.ok(`mutation($input: AddPrinterInput!) { addPrinter(input: $input) { printer { id } } }`, { input: { name, type, serial, host, model } });
-      secrets.push(name, name.split(' ')[1]!, serial, serial.slice(3), host);
+      secrets.push(name, name.split(' ')[1], serial, serial.slice(3), host);
     }
-    const report = JSON.stringify((await t.ok(`{ reportPreview { json } }`)).reportPreview.json);
-    assert.is(JSON.parse(report).fleet.printerCount, 120);
+    const report = JSON.stringify((await t.ok<{ reportPreview: { json: UsageReport } }>(`{ reportPreview { json } }`)).reportPreview.json);
+    assert.is((JSON.parse(report) as UsageReport).fleet.printerCount, 120);
     for (const secret of secrets) assert.not.ok(report.includes(secret), `"${secret}" leaked into the report`);
     assert.not.match(report, /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/, 'no IP address');
     assert.not.match(report, /\.local|\.lan/, 'no host name');
-    const sub = (await t.ok(`mutation { submitUsageReport { submission { status payload } } }`)).submitUsageReport.submission;
+    const sub = (await t.ok<SubmitData>(`mutation { submitUsageReport { submission { status payload } } }`)).submitUsageReport!.submission;
     assert.is(sub.status, 'PENDING');
     const payload = JSON.stringify(sub.payload);
-    assert.is(JSON.parse(payload).fleet.printerCount, 120);
+    assert.is((JSON.parse(payload) as UsageReport).fleet.printerCount, 120);
     for (const secret of secrets) assert.not.ok(payload.includes(secret), `"${secret}" leaked into the submission payload`);
   });
 

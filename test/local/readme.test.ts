@@ -8,11 +8,11 @@ import { ADMIN_KEY, createTestAggregator, makeReport } from '../../aggregator/te
 import { createTestApp } from '../helpers/app.js';
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-const all = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const all = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
 const aggregatorStart = readme.indexOf('## Operating the aggregator');
-const offsets = [...readme.matchAll(/```graphql\n/g)].map((m) => m.index!);
-const blocks = all.filter((_, i) => offsets[i]! < aggregatorStart);
-const aggregatorBlocks = all.filter((_, i) => offsets[i]! > aggregatorStart);
+const offsets = [...readme.matchAll(/```graphql\n/g)].map((m) => m.index);
+const blocks = all.filter((_, i) => offsets[i] < aggregatorStart);
+const aggregatorBlocks = all.filter((_, i) => offsets[i] > aggregatorStart);
 
 const test = suite('README examples');
 
@@ -24,7 +24,9 @@ test('every graphql block in the README runs without errors, in order', async ()
       const res = await t.gql(query);
       assert.equal(res.errors, undefined, query);
     }
-    const after = await t.ok(`{ usageEvents { totalCount } usageSettings { consent } }`);
+    const after = await t.ok<{ usageEvents: { totalCount: number } | null; usageSettings: { consent: string } }>(
+      `{ usageEvents { totalCount } usageSettings { consent } }`,
+    );
     assert.equal(after, { usageEvents: { totalCount: 0 }, usageSettings: { consent: 'DENIED' } }, 'the last block deleted everything and opted out');
   } finally {
     await t.close();

@@ -4,13 +4,26 @@ import * as assert from 'uvu/assert';
 import { Submission } from '../../src/entities/submission.entity.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { PLACEHOLDER_ID } from '../../src/report/builder.js';
-import { REPORT_FIELDS, usageReportSchema } from '../../common/report/contract.js';
+import { REPORT_FIELDS, usageReportSchema, type DeploymentMode, type Platform, type ReportField, type UsageReport } from '../../common/report/contract.js';
 import { countryFromTimeZone, detectDeploymentMode, type HostProbe } from '../../src/services/installation.js';
 import { createTestApp, plainHost, type TestApp } from '../helpers/app.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 
 const RECORD_MANY = `mutation($inputs: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $inputs }) { recordedCount } }`;
 const PREVIEW = `{ reportPreview { json reportId period { start end days } installation { installationId countryCode platform deploymentMode firstSeenOn } } }`;
+const EXPORT = `{ exportUsageData { settings events { id reportId } submissions { id } } }`;
+
+interface PreviewData {
+  reportPreview: {
+    json: UsageReport;
+    reportId: string;
+    period: { start: string; end: string; days: number };
+    installation: { installationId: string; countryCode: string | null; platform: Platform; deploymentMode: DeploymentMode; firstSeenOn: string };
+  };
+}
+interface ExportData {
+  exportUsageData: { settings: unknown; events: { id: string; reportId: string | null }[]; submissions: { id: string }[] };
+}
 const at = (occurredAt: string, type: string, extra: Record<string, unknown> = {}) => ({ type, occurredAt, ...extra });
 
 const units = suite('report helpers');
@@ -53,10 +66,16 @@ for (const db of await testDatabaseKinds()) {
 
   test('before opt-in: placeholder ids, the first period, installation facts', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, now: '2026-11-28T12:00:00Z' }));
-    const r = (await t.ok(PREVIEW)).reportPreview;
+    const r = (await t.ok<PreviewData>(PREVIEW)).reportPreview;
     assert.is(r.reportId, PLACEHOLDER_ID);
     assert.equal(r.period, { start: '2026-11-21T00:00:00.000Z', end: '2026-11-28T00:00:00.000Z', days: 7 });
-    assert.equal(r.installation, { installationId: PLACEHOLDER_ID, countryCode: 'DE', platform: 'LINUX', deploymentMode: 'STANDALONE', firstSeenOn: '2026-11-28' });
+    assert.equal(r.installation, {
+      installationId: PLACEHOLDER_ID,
+      countryCode: 'DE',
+      platform: 'LINUX',
+      deploymentMode: 'STANDALONE',
+      firstSeenOn: '2026-11-28',
+    });
     assert.equal(Object.keys(r.json), ['reportId', 'schemaVersion', 'installation', 'period', 'fleet', 'usage', 'features', 'errors']);
     assert.equal(r.json.fleet, { printerCount: 0, printerTypes: [], partial: false });
   });
@@ -88,8 +107,17 @@ for (const db of await testDatabaseKinds()) {
         at('2026-11-28T00:00:00Z', 'FEATURE_ENABLED', { feature: 'timelapse' }), // after the end: not yet
       ],
     });
-    const r = (await t.ok(PREVIEW)).reportPreview.json;
-    assert.equal(r.usage, { jobsCreated: 2, jobsCompleted: 2, jobsFailed: 1, jobsCancelled: 1, filesDownloaded: 1, filesUploaded: 2, appStarts: 1, uptimeHours: 0 });
+    const r = (await t.ok<PreviewData>(PREVIEW)).reportPreview.json;
+    assert.equal(r.usage, {
+      jobsCreated: 2,
+      jobsCompleted: 2,
+      jobsFailed: 1,
+      jobsCancelled: 1,
+      filesDownloaded: 1,
+      filesUploaded: 2,
+      appStarts: 1,
+      uptimeHours: 0,
+    });
     assert.equal(r.features, [
       { feature: 'library', enabled: true },
       { feature: 'timelapse', enabled: false },
@@ -132,9 +160,9 @@ for (const db of await testDatabaseKinds()) {
     await em.flush();
     const [counted] = await em.find(UsageEvent, { occurredAt: new Date('2026-11-12T10:00:00Z') });
     const sub = await em.findOneOrFail(Submission, { status: 'SENT' });
-    await em.nativeUpdate(UsageEvent, { id: counted!.id }, { reportId: sub.id });
+    await em.nativeUpdate(UsageEvent, { id: counted.id }, { reportId: sub.id });
 
-    const r = (await t.ok(PREVIEW)).reportPreview;
+    const r = (await t.ok<PreviewData>(PREVIEW)).reportPreview;
     assert.equal(r.period, { start: '2026-11-20T00:00:00.000Z', end: '2026-11-28T00:00:00.000Z', days: 8 });
     assert.is(r.json.usage.jobsCompleted, 2, 'the late event and the new one');
     assert.is(r.installation.firstSeenOn, '2026-11-10');
@@ -144,30 +172,30 @@ for (const db of await testDatabaseKinds()) {
     const t = (ctx.t = await createTestApp({ db }));
     await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
     await t.ok(RECORD_MANY, { inputs: [at('2026-11-25T10:00:00Z', 'JOB_COMPLETED')] });
-    const before = JSON.stringify((await t.ok(`{ exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
-    const a = (await t.ok(PREVIEW)).reportPreview;
-    const b = (await t.ok(PREVIEW)).reportPreview;
+    const before = JSON.stringify((await t.ok<ExportData>(EXPORT)).exportUsageData);
+    const a = (await t.ok<PreviewData>(PREVIEW)).reportPreview;
+    const b = (await t.ok<PreviewData>(PREVIEW)).reportPreview;
     assert.equal(a, b, 'previewing twice gives the same report');
-    const after = JSON.stringify((await t.ok(`{ exportUsageData { settings events { id reportId } submissions { id } } }`)).exportUsageData);
+    const after = JSON.stringify((await t.ok<ExportData>(EXPORT)).exportUsageData);
     assert.is(after, before);
   });
 
   test('country can be withheld, is null for UTC, and the deployment mode can be overridden', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, env: { TZ: 'UTC', DEPLOYMENT_MODE: 'home_assistant' } }));
-    const r = (await t.ok(PREVIEW)).reportPreview.installation;
+    const r = (await t.ok<PreviewData>(PREVIEW)).reportPreview.installation;
     assert.is(r.countryCode, null);
     assert.is(r.deploymentMode, 'HOME_ASSISTANT');
     await t.close();
     const u = (ctx.t = await createTestApp({ db, env: { TZ: 'America/Chicago' } }));
     await u.ok(`mutation { optInUsageStatistics(input: { shareCountry: false }) { usageSettings { consent } } }`);
-    assert.is((await u.ok(PREVIEW)).reportPreview.installation.countryCode, null);
+    assert.is((await u.ok<PreviewData>(PREVIEW)).reportPreview.installation.countryCode, null);
     await u.ok(`mutation { optInUsageStatistics(input: { shareCountry: true }) { usageSettings { consent } } }`);
-    assert.is((await u.ok(PREVIEW)).reportPreview.installation.countryCode, 'US');
+    assert.is((await u.ok<PreviewData>(PREVIEW)).reportPreview.installation.countryCode, 'US');
   });
 
   test('reportSchema lists every field with its version', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const fields = (await t.ok(`{ reportSchema { path since description } }`)).reportSchema;
+    const fields = (await t.ok<{ reportSchema: ReportField[] }>(`{ reportSchema { path since description } }`)).reportSchema;
     assert.equal(fields, [...REPORT_FIELDS]);
   });
 

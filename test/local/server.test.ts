@@ -21,12 +21,12 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   });
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
       const m = /GraphiQL at (http:\/\/[^/]+)\/graphql/.exec(output);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('exit', () => reject(new Error(`server exited: ${output}`)));
   });
   url.catch(() => {});

@@ -10,6 +10,21 @@ const STATS = `query($from: DateTime, $to: DateTime) { usageStatistics(from: $fr
   totalEvents firstEventAt eventCounts { type count } daily { date counts { type count } }
   lastSevenDays { jobsFinished filesDownloaded filesUploaded errorsOccurred } uptimeHours } }`;
 
+interface TypeCount {
+  type: string;
+  count: number;
+}
+interface StatsData {
+  usageStatistics: {
+    totalEvents: number;
+    firstEventAt: string | null;
+    eventCounts: TypeCount[];
+    daily: { date: string; counts: TypeCount[] }[];
+    lastSevenDays: { jobsFinished: number; filesDownloaded: number; filesUploaded: number; errorsOccurred: number };
+    uptimeHours: number;
+  } | null;
+}
+
 const at = (iso: string, type: string, extra: Record<string, unknown> = {}) => ({ type, occurredAt: iso, ...extra });
 
 for (const db of await testDatabaseKinds()) {
@@ -35,7 +50,7 @@ for (const db of await testDatabaseKinds()) {
         at('2026-11-28T11:00:00Z', 'JOB_COMPLETED'),
       ],
     });
-    const s = (await t.ok(STATS)).usageStatistics;
+    const s = (await t.ok<StatsData>(STATS)).usageStatistics!;
     assert.is(s.totalEvents, 9);
     assert.is(s.firstEventAt, '2026-11-10T08:00:00.000Z');
     assert.equal(s.eventCounts, [
@@ -47,7 +62,7 @@ for (const db of await testDatabaseKinds()) {
       { type: 'JOB_FAILED', count: 1 },
     ]);
     assert.equal(
-      s.daily.map((d: any) => d.date),
+      s.daily.map((d) => d.date),
       ['2026-11-10', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'],
     );
     assert.equal(s.daily[2].counts, [
@@ -57,16 +72,19 @@ for (const db of await testDatabaseKinds()) {
     // The last 7 days: 2026-11-21T12:00Z .. now. Jobs = completed + failed (not cancelled).
     assert.equal(s.lastSevenDays, { jobsFinished: 3, filesDownloaded: 2, filesUploaded: 1, errorsOccurred: 1 });
 
-    const window = (await t.ok(STATS, { from: '2026-11-25T00:00:00Z', to: '2026-11-27T00:00:00Z' })).usageStatistics;
+    const window = (await t.ok<StatsData>(STATS, { from: '2026-11-25T00:00:00Z', to: '2026-11-27T00:00:00Z' })).usageStatistics!;
     assert.is(window.totalEvents, 4);
-    assert.equal(window.daily.map((d: any) => d.date), ['2026-11-25', '2026-11-26']);
+    assert.equal(
+      window.daily.map((d) => d.date),
+      ['2026-11-25', '2026-11-26'],
+    );
     const bad = await t.gql(STATS, { from: '2026-11-27T00:00:00Z', to: '2026-11-25T00:00:00Z' });
     assert.is(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 
   test('uptime is the sum of measured sessions, never invented', async ({ t }) => {
     const { app, clock } = t;
-    assert.is((await t.ok(STATS)).usageStatistics.uptimeHours, 0, 'no session, no uptime');
+    assert.is((await t.ok<StatsData>(STATS)).usageStatistics!.uptimeHours, 0, 'no session, no uptime');
 
     // Session 1: 10:00 start, heartbeats until 13:00, graceful stop at 13:30.
     clock.set('2026-11-20T10:00:00Z');
@@ -85,11 +103,11 @@ for (const db of await testDatabaseKinds()) {
     await app.uptime.beat();
 
     clock.set('2026-11-28T12:00:00Z');
-    const all = (await t.ok(STATS)).usageStatistics;
+    const all = (await t.ok<StatsData>(STATS)).usageStatistics!;
     assert.is(all.uptimeHours, 4.5, '3.5 h graceful + 1 h until the last heartbeat of the crashed run');
-    const part = (await t.ok(STATS, { from: '2026-11-20T12:00:00Z', to: '2026-11-21T20:30:00Z' })).usageStatistics;
+    const part = (await t.ok<StatsData>(STATS, { from: '2026-11-20T12:00:00Z', to: '2026-11-21T20:30:00Z' })).usageStatistics!;
     assert.is(part.uptimeHours, 2, 'overlaps are clipped to the range: 1.5 h + 0.5 h');
-    const counts = Object.fromEntries(all.eventCounts.map((c: any) => [c.type, c.count]));
+    const counts = Object.fromEntries(all.eventCounts.map((c) => [c.type, c.count]));
     assert.equal(counts, { APP_START: 2, APP_SHUTDOWN: 1 }, 'the server records its own start and shutdown');
   });
 
