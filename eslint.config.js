@@ -56,7 +56,7 @@ function pluginBoundary() {
 export default defineConfig(
   {
     name: 'ignores',
-    ignores: ['node_modules/', '**/node_modules/', 'data/', '.scratch/', 'clients/**/__generated__/', '**/migrations/*/Migration*.ts'],
+    ignores: ['node_modules/', '**/node_modules/', 'data/', 'dist/', '.scratch/', 'clients/**/__generated__/', '**/migrations/*/Migration*.ts'],
   },
   {
     name: 'typescript',

@@ -1,8 +1,9 @@
 /**
  * What both services' servers and Yoga apps share: logging into pino, masking unexpected errors
- * while logging their cause, refusing to start on a known start-up error, and graceful shutdown.
+ * while logging their cause, refusing to start on a known start-up error, and graceful shutdown
+ * (drain, then stop).
  */
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 
 import { GraphQLError } from 'graphql';
 import { maskError, type YogaServerOptions } from 'graphql-yoga';
@@ -58,24 +59,57 @@ export async function orExit<T>(create: () => T | Promise<T>, expected: (new (..
   }
 }
 
+export interface ServeOptions {
+  handler: unknown;
+  host: string;
+  port: number;
+  logger: Logger;
+  banner: (url: string) => string;
+  /** Runs once every request has been answered (or the grace period is over): jobs, then the database. */
+  stop: () => Promise<void>;
+  /** How long requests in flight may take to finish after SIGTERM before their connections are cut. @default 10000 */
+  shutdownGraceMs?: number;
+}
+
 /**
- * Listens, logs where, and on SIGTERM or SIGINT stops accepting, runs `stop` (jobs, in-flight work,
- * the database) and exits 0.
+ * Listens, logs where, and on SIGTERM or SIGINT drains: stops accepting connections, closes the idle
+ * keep-alive ones, lets the requests in flight finish (each connection closes once its answer is
+ * out), cuts whatever is left after `shutdownGraceMs`, and only then runs `stop` and exits 0. Closing
+ * the database first would fail those requests half-way. A second signal cuts at once.
  */
-export function serve(o: { handler: unknown; host: string; port: number; logger: Logger; banner: (url: string) => string; stop: () => Promise<void> }): void {
-  const server = createServer(o.handler as RequestListener);
+export function serve(o: ServeOptions): void {
+  const graceMs = o.shutdownGraceMs ?? 10_000;
+  const server = createServer();
+  let stopping = false;
+  // A connection whose answer is out while draining closes instead of waiting for a next request.
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) res.shouldKeepAlive = false;
+    res.on('close', () => {
+      if (stopping) server.closeIdleConnections();
+    });
+  });
+  server.on('request', o.handler as RequestListener);
   server.listen(o.port, o.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : o.port;
     o.logger.info(o.banner(`http://${o.host}:${port}`));
   });
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      o.logger.warn({ signal }, 'second signal: closing the remaining connections now');
+      server.closeAllConnections();
+      return;
+    }
     stopping = true;
-    o.logger.info({ signal }, 'shutting down');
-    server.close();
-    server.closeAllConnections();
+    o.logger.info({ signal, graceMs }, 'shutting down: no new connections, waiting for requests in flight');
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      o.logger.warn({ graceMs }, 'requests still in flight at the end of the grace period: closing their connections');
+      server.closeAllConnections();
+    }, graceMs);
+    await drained;
+    clearTimeout(deadline);
     await o.stop();
     process.exit(0);
   };

@@ -25,7 +25,10 @@ export const localConfigSchema = z.object({
   PRINTERNIZER_STATS_DISABLED: flag,
   USAGE_STATS_SUBMISSION_INTERVAL_DAYS: intIn(1, 30, 7),
   USAGE_STATS_EVENT_RETENTION_DAYS: intIn(30, 3650, 365),
-  USAGE_STATS_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://stats.printernizer.com/graphql').describe('an http(s) URL'),
+  USAGE_STATS_ENDPOINT: z
+    .url({ protocol: /^https?$/ })
+    .default('https://stats.printernizer.com/graphql')
+    .describe('an http(s) URL'),
   SQLITE_BUSY_TIMEOUT_MS: intIn(0, 60000, 5000),
   PRINTERNIZER_PLUGINS: z.string().default('').describe('comma-separated npm package names or paths'),
   STRICT_PLUGINS: flag,
@@ -36,6 +39,7 @@ export const localConfigSchema = z.object({
   USAGE_STATS_RETRY_COUNT: intIn(0, 10, 3),
   USAGE_STATS_STARTUP_DELAY: intIn(0, 86400, 300),
   USAGE_STATS_CHECK_INTERVAL: intIn(60, 86400, 3600),
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
 });
 
 export type LocalConfigEnv = z.infer<typeof localConfigSchema>;
@@ -64,6 +68,8 @@ export interface LocalConfig {
   retryCount: number;
   startupDelayMs: number;
   checkIntervalMs: number;
+  /** How long requests in flight may take to finish after SIGTERM. */
+  shutdownGraceMs: number;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -102,5 +108,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     retryCount: e.USAGE_STATS_RETRY_COUNT,
     startupDelayMs: e.USAGE_STATS_STARTUP_DELAY * 1000,
     checkIntervalMs: e.USAGE_STATS_CHECK_INTERVAL * 1000,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

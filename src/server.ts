@@ -14,4 +14,5 @@ serve({
   logger: app.logger,
   banner: (url) => `printernizer-stats local API: GraphiQL at ${url}/graphql`,
   stop: () => app.stop(),
+  shutdownGraceMs: config.shutdownGraceMs,
 });

@@ -4,7 +4,12 @@ import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../common/confi
 const keyList = z
   .string()
   .default('')
-  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
   .refine((keys) => keys.every((k) => k.length >= 16 && k.length <= 256))
   .describe('comma-separated keys of 16 to 256 characters');
 
@@ -17,12 +22,17 @@ export const aggregatorConfigSchema = z.object({
   AGGREGATOR_ADMIN_KEY: z.string().min(16).max(256).optional().describe('a key of 16 to 256 characters'),
   AGGREGATOR_RATE_LIMIT_PER_HOUR: intIn(1, 100_000, 10),
   AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: intIn(1, 1_000_000, 100),
-  AGGREGATOR_REDIS_URL: z.string().regex(/^rediss?:\/\/.+/).optional().describe('redis://host:port'),
+  AGGREGATOR_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/)
+    .optional()
+    .describe('redis://host:port'),
   AGGREGATOR_K_ANONYMITY: intIn(1, 1000, 5),
   AGGREGATOR_RETENTION_DAYS: intIn(1, 3650, 730),
   AGGREGATOR_MAX_BODY_BYTES: intIn(1024, 10_485_760, 65_536),
   AGGREGATOR_TRUST_PROXY: flag,
   LOG_LEVEL: logLevel,
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
 });
 
 export interface AggregatorConfig {
@@ -39,6 +49,8 @@ export interface AggregatorConfig {
   maxBodyBytes: number;
   trustProxy: boolean;
   logLevel: string;
+  /** How long requests in flight may take to finish after SIGTERM. */
+  shutdownGraceMs: number;
 }
 
 export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): AggregatorConfig {
@@ -57,5 +69,6 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     maxBodyBytes: e.AGGREGATOR_MAX_BODY_BYTES,
     trustProxy: e.AGGREGATOR_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

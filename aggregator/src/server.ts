@@ -13,4 +13,5 @@ serve({
   logger: app.services.logger,
   banner: (url) => `printernizer-stats aggregator: GraphQL at ${url}/graphql`,
   stop: () => app.stop(),
+  shutdownGraceMs: config.shutdownGraceMs,
 });

@@ -4,16 +4,21 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { BUILT, ensureBuilt } from '../../test/helpers/build.js';
 import { createTempDatabase } from '../../test/helpers/temp-database.js';
 import { withDeadline } from '../../test/helpers/wait.js';
-import { API_KEY, makeReport, secretFor, SUBMIT } from './helpers/aggregator.js';
+import { API_KEY, makeReport, secretFor, SUBMIT, type SubmitData } from './helpers/aggregator.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const test = suite('npm run aggregator (real HTTP)');
 
-test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTERM', async () => {
+test.before(async () => {
+  await ensureBuilt();
+});
+
+test('node dist/aggregator/src/server.js serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTERM', async () => {
   const db = await createTempDatabase('sqlite');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'aggregator/src/server.ts'], {
+  const child = spawn(process.execPath, [BUILT.aggregator], {
     cwd: root,
     env: { ...process.env, AGGREGATOR_PORT: '0', AGGREGATOR_DATABASE_URL: db.url, AGGREGATOR_API_KEYS: API_KEY, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,7 +30,7 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
       child.stdout.on('data', (d: Buffer) => {
         output += d.toString();
         const m = /GraphQL at (http:\/\/[^/]+)\/graphql/.exec(output);
-        if (m) resolve(m[1]!);
+        if (m) resolve(m[1]);
       });
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));
       child.on('exit', () => reject(new Error(output)));
@@ -39,8 +44,8 @@ test('serves GraphQL, /health, /ready and /metrics over HTTP and stops on SIGTER
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, 'x-installation-secret': secretFor(report.installation.installationId) },
       body: JSON.stringify({ query: SUBMIT, variables: { input: report } }),
     });
-    const body = await res.json();
-    assert.is(body.data.submitReport.reportId, report.reportId, JSON.stringify(body));
+    const body = (await res.json()) as { data?: SubmitData | null };
+    assert.is(body.data?.submitReport?.reportId, report.reportId, JSON.stringify(body));
     assert.match(await (await fetch(`${base}/metrics`)).text(), /aggregator_reports_total\{result="accepted",code=""\} 1/);
     const summary = await fetch(`${base}/graphql`, {
       method: 'POST',

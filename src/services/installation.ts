@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 import ct from 'countries-and-timezones';
 
@@ -71,7 +72,8 @@ export function countryFromTimeZone(timeZone: string | null | undefined): string
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  // By the package's own name (its exports list package.json), so the compiled copy under dist/ finds the same file.
+  const pkg = createRequire(import.meta.url)('printernizer-stats/package.json') as { version: string };
   return pkg.version;
 }
 

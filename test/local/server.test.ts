@@ -8,13 +8,18 @@ import { openDatabase } from '../../common/db.js';
 import { entities } from '../../src/entities/index.js';
 import { UsageEvent } from '../../src/entities/usage-event.entity.js';
 import { localMigrations } from '../../src/migrations/index.js';
+import { BUILT, ensureBuilt } from '../helpers/build.js';
 import { createTempDatabase } from '../helpers/temp-database.js';
 import { withDeadline } from '../helpers/wait.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** The compiled server, as `npm start` runs it; `built: false` runs the source on tsx, as `npm run dev` does. */
+function startServer(
+  env: Record<string, string>,
+  { built = true } = {},
+): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, built ? [BUILT.local] : ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +41,11 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
 
 const test = suite('npm start (real HTTP)');
 
-test('serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', async () => {
+test.before(async () => {
+  await ensureBuilt();
+});
+
+test('node dist/src/server.js serves GraphiQL, /health and GraphQL, and stops gracefully on SIGTERM', async () => {
   const db = await createTempDatabase('sqlite');
   const server = startServer({ DATABASE_URL: db.url });
   try {
@@ -71,10 +80,14 @@ test('a bad setting stops start-up with a message naming it', async () => {
   assert.match(server.output(), /Invalid environment variable USAGE_STATS_SUBMISSION_INTERVAL_DAYS="45"; expected a whole number from 1 to 30/);
 });
 
-test('STRICT_PLUGINS=1 stops start-up when a plugin is refused', async () => {
+test('npm run dev: STRICT_PLUGINS=1 stops start-up when a plugin is refused', async () => {
   const db = await createTempDatabase('sqlite');
   try {
-    const server = startServer({ DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/fixtures/plugins/throws-in-setup.ts' });
+    // A .ts plugin by path loads under tsx only.
+    const server = startServer(
+      { DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/fixtures/plugins/throws-in-setup.ts' },
+      { built: false },
+    );
     assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to refuse the plugin and exit' }), 1);
     assert.match(server.output(), /PLUGIN_SETUP_FAILED: plugin "broken-setup" failed in setup/);
   } finally {
