@@ -2,9 +2,28 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { testDatabaseKinds } from '../../test/helpers/databases.js';
-import { ADMIN_KEY, createTestAggregator, DELETE, deletionOf, makeReport, OLD_API_KEY, secretFor, SUBMIT, type TestAggregator } from './helpers/aggregator.js';
+import {
+  ADMIN_KEY,
+  createTestAggregator,
+  DELETE,
+  deletionOf,
+  makeReport,
+  OLD_API_KEY,
+  secretFor,
+  SUBMIT,
+  type SubmitData,
+  type TestAggregator,
+} from './helpers/aggregator.js';
 
 const COUNT = `{ statsSummary { reportsAccepted installationsEverReported weekly(weeks: 1) { reportsReceived } } }`;
+/** What COUNT selects. */
+interface CountData {
+  statsSummary: { reportsAccepted: number; installationsEverReported: number; weekly: { reportsReceived: number }[] | null };
+}
+/** What DELETE selects. */
+interface DeleteData {
+  deleteInstallation: { installationId: string; deletedReports: number };
+}
 
 for (const db of await testDatabaseKinds()) {
   const test = suite<{ t: TestAggregator }>(`aggregator auth and deletion [${db}]`);
@@ -27,7 +46,7 @@ for (const db of await testDatabaseKinds()) {
       assert.is(res.status, 401);
       assert.is(res.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
     }
-    const rotated = await t.gql(SUBMIT, { input: report }, { headers: { 'x-api-key': OLD_API_KEY, 'x-installation-secret': secret } });
+    const rotated = await t.gql<SubmitData>(SUBMIT, { input: report }, { headers: { 'x-api-key': OLD_API_KEY, 'x-installation-secret': secret } });
     assert.is(rotated.data?.submitReport?.reportId, report.reportId, 'every key in the list works, for rotation');
   });
 
@@ -35,7 +54,7 @@ for (const db of await testDatabaseKinds()) {
     const id = crypto.randomUUID();
     const none = await t.submit(makeReport({ installationId: id }), { secret: '' });
     assert.is(none.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', 'the secret header is required');
-    assert.is((await t.submit(makeReport({ installationId: id }))).data.submitReport.installationId, id);
+    assert.is((await t.submit(makeReport({ installationId: id }))).data?.submitReport?.installationId, id);
     const forged = await t.submit(
       makeReport({
         installationId: id,
@@ -45,7 +64,7 @@ for (const db of await testDatabaseKinds()) {
     );
     assert.is(forged.status, 403);
     assert.is(forged.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 1, installationsEverReported: 1, weekly: [{ reportsReceived: 1 }] });
+    assert.equal((await t.gql<CountData>(COUNT)).data?.statsSummary, { reportsAccepted: 1, installationsEverReported: 1, weekly: [{ reportsReceived: 1 }] });
   });
 
   test('the owner deletes everything: reports, installation, rollups and rate-limit state', async ({ t }) => {
@@ -64,15 +83,15 @@ for (const db of await testDatabaseKinds()) {
     const someoneElse = await t.gql(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(other.installation.installationId) } });
     assert.is(someoneElse.errors?.[0]?.extensions?.code, 'FORBIDDEN', "another installation's secret is not enough");
 
-    const res = await t.gql(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
-    assert.equal(res.data.deleteInstallation, { installationId: id, deletedReports: 2 });
+    const res = await t.gql<DeleteData>(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
+    assert.equal(res.data?.deleteInstallation, { installationId: id, deletedReports: 2 });
     assert.equal(
-      (await t.gql(COUNT)).data.statsSummary,
+      (await t.gql<CountData>(COUNT)).data?.statsSummary,
       { reportsAccepted: 1, installationsEverReported: 1, weekly: [{ reportsReceived: 1 }] },
       'its contribution to every summary is gone',
     );
-    const again = await t.gql(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
-    assert.equal(again.data.deleteInstallation, { installationId: id, deletedReports: 0 }, 'a retried deletion completes');
+    const again = await t.gql<DeleteData>(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
+    assert.equal(again.data?.deleteInstallation, { installationId: id, deletedReports: 0 }, 'a retried deletion completes');
     const fresh = await t.submit(makeReport({ installationId: id }), { secret: 'a-new-secret-after-deletion' });
     assert.is(fresh.data?.submitReport?.duplicate, false, 'its rate-limit state and secret binding went with it');
   });
@@ -80,19 +99,19 @@ for (const db of await testDatabaseKinds()) {
   test('the operator deletes any installation; an unknown id answers 0', async ({ t }) => {
     const report = makeReport();
     await t.submit(report);
-    const unknown = await t.gql(DELETE, deletionOf(crypto.randomUUID()), { headers: { 'x-admin-key': ADMIN_KEY } });
-    assert.is(unknown.data.deleteInstallation.deletedReports, 0);
+    const unknown = await t.gql<DeleteData>(DELETE, deletionOf(crypto.randomUUID()), { headers: { 'x-admin-key': ADMIN_KEY } });
+    assert.is(unknown.data?.deleteInstallation.deletedReports, 0);
     const wrongAdmin = await t.gql(DELETE, deletionOf(report.installation.installationId), { headers: { 'x-admin-key': 'not-the-admin-key-0000' } });
     assert.is(wrongAdmin.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    const res = await t.gql(DELETE, deletionOf(report.installation.installationId), { headers: { 'x-admin-key': ADMIN_KEY } });
-    assert.is(res.data.deleteInstallation.deletedReports, 1);
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 0, installationsEverReported: 0, weekly: [{ reportsReceived: 0 }] });
+    const res = await t.gql<DeleteData>(DELETE, deletionOf(report.installation.installationId), { headers: { 'x-admin-key': ADMIN_KEY } });
+    assert.is(res.data?.deleteInstallation.deletedReports, 1);
+    assert.equal((await t.gql<CountData>(COUNT)).data?.statsSummary, { reportsAccepted: 0, installationsEverReported: 0, weekly: [{ reportsReceived: 0 }] });
   });
 
   test('the shared client key cannot delete anyone', async ({ t }) => {
     const report = makeReport();
     await t.submit(report);
-    const res = await t.gql(DELETE, deletionOf(report.installation.installationId), { headers: { 'x-api-key': 'test-api-key-0123456789' } });
+    const res = await t.gql<DeleteData>(DELETE, deletionOf(report.installation.installationId), { headers: { 'x-api-key': 'test-api-key-0123456789' } });
     assert.is(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
 

@@ -1,10 +1,28 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { query } from '../../common/sql.js';
+import type { GraphQLErrorJson } from '../../test/helpers/app.js';
 import { testDatabaseKinds } from '../../test/helpers/databases.js';
 import { API_KEY, createTestAggregator, makeReport, secretFor, SUBMIT, type TestAggregator } from './helpers/aggregator.js';
 
 const COUNT = `{ statsSummary { reportsAccepted installationsEverReported } }`;
+/** What COUNT selects. */
+interface CountData {
+  statsSummary: { reportsAccepted: number; installationsEverReported: number };
+}
+
+/** A report as a test breaks it: any field may be given any value, and fields the contract does not know. */
+interface BrokenReport {
+  reportId: unknown;
+  schemaVersion: unknown;
+  installation: Record<string, unknown>;
+  period: Record<string, unknown>;
+  usage: Record<string, unknown>;
+  fleet: Record<string, unknown>;
+  features: unknown;
+  errors: unknown;
+}
 
 for (const db of await testDatabaseKinds()) {
   const test = suite<{ t: TestAggregator }>(`aggregator ingest [${db}]`);
@@ -19,7 +37,7 @@ for (const db of await testDatabaseKinds()) {
     const report = makeReport();
     const first = await t.submit(report);
     assert.is(first.status, 200);
-    assert.equal(first.data.submitReport, {
+    assert.equal(first.data?.submitReport, {
       reportId: report.reportId,
       installationId: report.installation.installationId,
       duplicate: false,
@@ -28,13 +46,13 @@ for (const db of await testDatabaseKinds()) {
     t.clock.advance(60_000);
     const again = await t.submit(report);
     assert.equal(
-      again.data.submitReport,
+      again.data?.submitReport,
       { reportId: report.reportId, installationId: report.installation.installationId, duplicate: true, receivedAt: '2026-11-28T12:00:00.000Z' },
       'the original time',
     );
     const reordered = await t.submit({ ...report, usage: { ...report.usage }, installation: { ...report.installation } });
-    assert.is(reordered.data.submitReport.duplicate, true);
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 1, installationsEverReported: 1 });
+    assert.is(reordered.data?.submitReport?.duplicate, true);
+    assert.equal((await t.gql<CountData>(COUNT)).data?.statsSummary, { reportsAccepted: 1, installationsEverReported: 1 });
   });
 
   test('the same report sent ten times at once is stored and counted once', async ({ t }) => {
@@ -44,8 +62,8 @@ for (const db of await testDatabaseKinds()) {
       results.every((r) => r.data?.submitReport?.reportId === report.reportId),
       JSON.stringify(results.map((r) => r.errors)),
     );
-    assert.is(results.filter((r) => !r.data.submitReport.duplicate).length, 1);
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 1, installationsEverReported: 1 });
+    assert.is(results.filter((r) => !r.data!.submitReport!.duplicate).length, 1);
+    assert.equal((await t.gql<CountData>(COUNT)).data?.statsSummary, { reportsAccepted: 1, installationsEverReported: 1 });
   });
 
   test('the same reportId with another payload is refused', async ({ t }) => {
@@ -58,12 +76,16 @@ for (const db of await testDatabaseKinds()) {
     const stolen = makeReport({ reportId: report.reportId });
     const other = await t.submit(stolen);
     assert.is(other.errors?.[0]?.extensions?.field, 'input.reportId', 'another installation cannot reuse it either');
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 1, installationsEverReported: 1 }, 'nothing of the refused reports is stored');
+    assert.equal(
+      (await t.gql<CountData>(COUNT)).data?.statsSummary,
+      { reportsAccepted: 1, installationsEverReported: 1 },
+      'nothing of the refused reports is stored',
+    );
   });
 
   test('every invalid field is refused with 400 naming it, without echoing the value, and nothing is stored', async ({ t }) => {
     const base = makeReport();
-    const bad: [string, (r: any) => void, string][] = [
+    const bad: [string, (r: BrokenReport) => void, string][] = [
       ['not a uuid', (r) => (r.reportId = 'not-a-uuid-but-a-path/etc/passwd'), 'input.reportId'],
       ['installation id not v4', (r) => (r.installation.installationId = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), 'input.installation.installationId'],
       ['country code', (r) => (r.installation.countryCode = 'Germany'), 'input.installation.countryCode'],
@@ -89,12 +111,12 @@ for (const db of await testDatabaseKinds()) {
       ['an instant where a day belongs', (r) => (r.installation.firstSeenOn = '2026-10-01T00:00:00Z'), 'input.installation.firstSeenOn'],
     ];
     for (const [what, mutate, field] of bad) {
-      const report = structuredClone(base) as any;
+      const report: BrokenReport = structuredClone(base);
       mutate(report);
       const res = await t.gql(
         SUBMIT,
         { input: report },
-        { headers: { 'x-api-key': API_KEY, 'x-installation-secret': secretFor(report.installation.installationId) } },
+        { headers: { 'x-api-key': API_KEY, 'x-installation-secret': secretFor(String(report.installation.installationId)) } },
       );
       assert.is(res.status, 400, what);
       assert.is(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', what);
@@ -116,7 +138,7 @@ for (const db of await testDatabaseKinds()) {
         assert.not.ok(text.includes(secret), `${what}: the error repeats "${secret}": ${text}`);
       }
     }
-    assert.equal((await t.gql(COUNT)).data.statsSummary, { reportsAccepted: 0, installationsEverReported: 0 });
+    assert.equal((await t.gql<CountData>(COUNT)).data?.statsSummary, { reportsAccepted: 0, installationsEverReported: 0 });
   });
 
   test('an oversized body is refused before parsing', async ({ t }) => {
@@ -127,7 +149,7 @@ for (const db of await testDatabaseKinds()) {
       body: JSON.stringify({ query: huge }),
     });
     assert.is(res.status, 413);
-    assert.is((await res.json()).errors[0].extensions.code, 'PAYLOAD_TOO_LARGE');
+    assert.is(((await res.json()) as { errors: GraphQLErrorJson[] }).errors[0].extensions?.code, 'PAYLOAD_TOO_LARGE');
     const chunked = await t.app.yoga.fetch('http://aggregator.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -140,10 +162,15 @@ for (const db of await testDatabaseKinds()) {
     const id = crypto.randomUUID();
     await t.submit(makeReport({ installationId: id, end: '2026-11-28T00:00:00.000Z', installation: { appVersion: '2.43.0' } }));
     await t.submit(makeReport({ installationId: id, end: '2026-11-21T00:00:00.000Z', installation: { appVersion: '2.41.0' } }));
-    const s = (await t.gql(`{ statsSummary { reportsAccepted installationsByAppVersion { key count } } }`, undefined)).data.statsSummary;
+    const s = (
+      await t.gql<{ statsSummary: { reportsAccepted: number; installationsByAppVersion: { key: string; count: number }[] } }>(
+        `{ statsSummary { reportsAccepted installationsByAppVersion { key count } } }`,
+        undefined,
+      )
+    ).data!.statsSummary;
     assert.is(s.reportsAccepted, 2);
     assert.equal(s.installationsByAppVersion, [{ key: 'other', count: 1 }], 'one installation, its latest version (folded: fewer than K)');
-    const [row] = await t.app.services.orm.em.fork().getConnection().execute('select app_version from installation where id = ?', [id]);
+    const [row] = await query<{ app_version: string }>(t.app.services.orm.em.fork(), 'select app_version from installation where id = ?', [id]);
     assert.is(row.app_version, '2.43.0');
   });
 

@@ -34,7 +34,7 @@ if (!available) {
     assert.is(results.filter((r) => r.data?.submitReport?.reportId).length, 10);
     assert.is(results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length, 10);
     const [row] = await query<{ n: unknown }>(a.app.services.orm.em.fork(), 'select count(*) as n from report');
-    assert.is(toInt(row!.n), 10);
+    assert.is(toInt(row.n), 10);
   });
 
   test('the same reportId sent concurrently to both instances is stored once', async ({ a, b }) => {
@@ -44,11 +44,11 @@ if (!available) {
       results.every((r) => r.data?.submitReport?.reportId),
       JSON.stringify(results.map((r) => r.errors)),
     );
-    assert.is(results.filter((r) => r.data.submitReport.duplicate === false).length, 1);
+    assert.is(results.filter((r) => r.data!.submitReport!.duplicate === false).length, 1);
     const em = a.app.services.orm.em.fork();
     const [reports] = await query<{ n: unknown }>(em, 'select count(*) as n from report');
     const [weeks] = await query<{ n: unknown }>(em, 'select sum(reports) as n from installation_week');
-    assert.equal([toInt(reports!.n), toInt(weeks!.n)], [1, 1], 'counted once in the rollup too');
+    assert.equal([toInt(reports.n), toInt(weeks.n)], [1, 1], 'counted once in the rollup too');
   });
 }
 

@@ -6,6 +6,11 @@ import { testDatabaseKinds } from '../../test/helpers/databases.js';
 import { query } from '../../common/sql.js';
 import { createTestAggregator, makeReport, SUBMIT, API_KEY, type TestAggregator } from './helpers/aggregator.js';
 
+/** What `{ health { status database redis } }` selects. */
+interface HealthData {
+  health: { status: string; database: boolean; redis: boolean | null };
+}
+
 const get = (t: TestAggregator, path: string) => t.app.yoga.fetch(`http://aggregator.test${path}`);
 
 for (const db of await testDatabaseKinds()) {
@@ -20,7 +25,7 @@ for (const db of await testDatabaseKinds()) {
     const ready = await get(t, '/ready');
     assert.is(ready.status, 200);
     assert.equal(await ready.json(), { status: 'ok', database: true, redis: null });
-    assert.equal((await t.gql(`{ health { status database redis } }`)).data.health, { status: 'OK', database: true, redis: null });
+    assert.equal((await t.gql<HealthData>(`{ health { status database redis } }`)).data?.health, { status: 'OK', database: true, redis: null });
     await t.app.services.orm.close(true);
     const down = await get(t, '/ready');
     assert.is(down.status, 503);

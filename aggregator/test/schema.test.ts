@@ -1,12 +1,31 @@
-import { isEnumType, isInputObjectType, isIntrospectionType, isNonNullType, isObjectType, isSpecifiedScalarType } from 'graphql';
+import {
+  type GraphQLField,
+  type GraphQLInputField,
+  isEnumType,
+  isInputObjectType,
+  isIntrospectionType,
+  isNonNullType,
+  isObjectType,
+  isSpecifiedScalarType,
+} from 'graphql';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { query } from '../../common/sql.js';
 import { testDatabaseKinds } from '../../test/helpers/databases.js';
 import { schema } from '../src/schema/index.js';
 import { ADMIN_KEY, createTestAggregator, DELETE, deletionOf, makeReport, secretFor, type TestAggregator } from './helpers/aggregator.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What `{ health { status database redis } }` selects. */
+interface HealthData {
+  health: { status: string; database: boolean; redis: boolean | null };
+}
+/** What DELETE selects. */
+interface DeleteData {
+  deleteInstallation: { installationId: string; deletedReports: number };
+}
 
 const docs = suite('aggregator schema as a contract');
 
@@ -19,7 +38,7 @@ docs('every type, field, argument, input field and enum value has a description'
     if (isIntrospectionType(type) || isSpecifiedScalarType(type)) continue;
     need(type.name, type.description);
     if (isObjectType(type) || isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) {
+      for (const field of Object.values<GraphQLField<unknown, unknown> | GraphQLInputField>(type.getFields())) {
         need(`${type.name}.${field.name}`, field.description);
         for (const arg of 'args' in field ? field.args : []) need(`${type.name}.${field.name}(${arg.name})`, arg.description);
       }
@@ -37,9 +56,9 @@ docs('closed sets are enums; mutations take one input and return a payload', () 
       ['input'],
       field.name,
     );
-    const input = field.args[0]!.type;
+    const input = field.args[0].type;
     assert.ok(isNonNullType(input) && isInputObjectType(input.ofType), `${field.name}(input) is a required input object`);
-    assert.is(String(field.type), `${field.name[0]!.toUpperCase()}${field.name.slice(1)}Payload!`);
+    assert.is(String(field.type), `${field.name[0].toUpperCase()}${field.name.slice(1)}Payload!`);
   }
 });
 
@@ -62,9 +81,17 @@ for (const db of await testDatabaseKinds()) {
       ['activeInstallations(days: 0)', 'activeInstallations'],
       ['activeInstallations(days: 3651)', 'activeInstallations'],
     ] as const) {
-      const res = await t.gql(`{ statsSummary { reportsAccepted installationsByPlatform { key count } ${arg} } health { status } }`);
+      const res = await t.gql<{
+        statsSummary: {
+          reportsAccepted: number;
+          installationsByPlatform: { key: string; count: number }[];
+          weekly?: { weekStart: string }[] | null;
+          activeInstallations?: number | null;
+        };
+        health: { status: string };
+      }>(`{ statsSummary { reportsAccepted installationsByPlatform { key count } ${arg} } health { status } }`);
       assert.is(res.errors?.length, 1, arg);
-      assert.is(res.errors![0]!.extensions?.code, 'BAD_USER_INPUT', arg);
+      assert.is(res.errors![0].extensions?.code, 'BAD_USER_INPUT', arg);
       assert.equal((res.errors![0] as { path?: string[] }).path, ['statsSummary', field], arg);
       assert.is(res.data?.statsSummary?.[field], null, arg);
       assert.is(res.data?.statsSummary?.reportsAccepted, 1, `${arg}: the sound part still answers`);
@@ -75,25 +102,27 @@ for (const db of await testDatabaseKinds()) {
   test('weekly defaults to 12 weeks, each a Date (YYYY-MM-DD, a Monday), oldest first, ending with the current week', async ({ t }) => {
     t.clock.set('2026-11-26T23:59:00Z'); // a Thursday
     await t.submit(makeReport({ end: '2026-11-26T00:00:00.000Z' }));
-    const res = await t.gql(`{ statsSummary { weekly { weekStart reportsReceived } activeInstallations } }`);
+    const res = await t.gql<{ statsSummary: { weekly: { weekStart: string; reportsReceived: number }[] | null; activeInstallations: number | null } }>(
+      `{ statsSummary { weekly { weekStart reportsReceived } activeInstallations } }`,
+    );
     assert.equal(res.errors, undefined);
-    const weeks = res.data.statsSummary.weekly as { weekStart: string; reportsReceived: number }[];
+    const weeks = res.data!.statsSummary.weekly!;
     assert.is(weeks.length, 12);
     for (const w of weeks) {
       assert.match(w.weekStart, DAY);
       assert.is(new Date(`${w.weekStart}T00:00:00Z`).getUTCDay(), 1, `${w.weekStart} is a Monday`);
     }
     assert.equal(weeks.at(-1), { weekStart: '2026-11-23', reportsReceived: 1 });
-    assert.is(weeks[0]!.weekStart, '2026-09-07');
-    assert.is(res.data.statsSummary.activeInstallations, 1, 'days defaults to 30');
+    assert.is(weeks[0].weekStart, '2026-09-07');
+    assert.is(res.data?.statsSummary.activeInstallations, 1, 'days defaults to 30');
   });
 
   test('firstSeenOn is a Date: accepted as YYYY-MM-DD and stored in the report exactly as sent', async ({ t }) => {
     const report = makeReport({ installation: { firstSeenOn: '2024-02-29' } });
     const res = await t.submit(report);
     assert.equal(res.errors, undefined);
-    const [row] = await t.app.services.orm.em.fork().getConnection().execute('select payload from report where id = ?', [report.reportId]);
-    const stored = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    const [row] = await query<{ payload: unknown }>(t.app.services.orm.em.fork(), 'select payload from report where id = ?', [report.reportId]);
+    const stored = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as { installation: { firstSeenOn: string } };
     assert.is(stored.installation.firstSeenOn, '2024-02-29', 'the report JSON the contract validates is unchanged');
     const bad = await t.submit(makeReport({ installation: { firstSeenOn: '2025-02-29' } }));
     assert.is(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', 'not a calendar day');
@@ -104,15 +133,15 @@ for (const db of await testDatabaseKinds()) {
     const report = makeReport();
     const id = report.installation.installationId;
     const stored = await t.submit(report);
-    assert.equal(stored.data.submitReport, { reportId: report.reportId, installationId: id, duplicate: false, receivedAt: '2026-11-28T12:00:00.000Z' });
-    const erased = await t.gql(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
-    assert.equal(erased.data.deleteInstallation, { installationId: id, deletedReports: 1 });
+    assert.equal(stored.data?.submitReport, { reportId: report.reportId, installationId: id, duplicate: false, receivedAt: '2026-11-28T12:00:00.000Z' });
+    const erased = await t.gql<DeleteData>(DELETE, deletionOf(id), { headers: { 'x-installation-secret': secretFor(id) } });
+    assert.equal(erased.data?.deleteInstallation, { installationId: id, deletedReports: 1 });
     const missing = await t.gql(`mutation { deleteInstallation { installationId } }`, undefined, { headers: { 'x-admin-key': ADMIN_KEY } });
     assert.is(missing.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED', 'input is required');
   });
 
   test('enums answer their values: HealthStatus, AnomalyKind and AnomalySeverity', async ({ t }) => {
-    assert.equal((await t.gql(`{ health { status database redis } }`)).data.health, { status: 'OK', database: true, redis: null });
+    assert.equal((await t.gql<HealthData>(`{ health { status database redis } }`)).data?.health, { status: 'OK', database: true, redis: null });
     // Ten installations one week, four the next: one ACTIVE_INSTALLATIONS_DROP, HIGH.
     const ids = Array.from({ length: 10 }, () => crypto.randomUUID());
     t.clock.set('2026-11-11T09:00:00Z');
@@ -120,13 +149,19 @@ for (const db of await testDatabaseKinds()) {
     t.clock.set('2026-11-18T09:00:00Z');
     for (const id of ids.slice(0, 4)) await t.submit(makeReport({ installationId: id, end: '2026-11-18T00:00:00.000Z' }));
     t.clock.set('2026-11-26T12:00:00Z');
-    const res = await t.gql(`{ anomalies { kind severity detectedAt } }`, undefined, { headers: { 'x-admin-key': ADMIN_KEY } });
-    assert.equal(res.data.anomalies, [{ kind: 'ACTIVE_INSTALLATIONS_DROP', severity: 'HIGH', detectedAt: '2026-11-26T12:00:00.000Z' }]);
+    const res = await t.gql<{ anomalies: { kind: string; severity: string; detectedAt: string }[] | null }>(
+      `{ anomalies { kind severity detectedAt } }`,
+      undefined,
+      { headers: { 'x-admin-key': ADMIN_KEY } },
+    );
+    assert.equal(res.data?.anomalies, [{ kind: 'ACTIVE_INSTALLATIONS_DROP', severity: 'HIGH', detectedAt: '2026-11-26T12:00:00.000Z' }]);
   });
 
   test('anomalies without the admin key: null with FORBIDDEN, while the public summary asked alongside answers', async ({ t }) => {
     await t.submit(makeReport());
-    const res = await t.gql(`{ statsSummary { reportsAccepted } anomalies { kind } }`);
+    const res = await t.gql<{ statsSummary: { reportsAccepted: number }; anomalies: { kind: string }[] | null }>(
+      `{ statsSummary { reportsAccepted } anomalies { kind } }`,
+    );
     assert.is(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     assert.equal(res.data, { statsSummary: { reportsAccepted: 1 }, anomalies: null });
   });

@@ -14,6 +14,40 @@ const WEEKLY = `{ statsSummary { weekly(weeks: 3) { weekStart reportingInstallat
 const ANOMALIES = `{ anomalies { kind severity message } }`;
 const admin = { headers: { 'x-admin-key': ADMIN_KEY } };
 
+/** A BucketCount without its share. */
+interface Bucket {
+  key: string;
+  count: number;
+}
+/** What SUMMARY selects. */
+interface SummaryData {
+  statsSummary: {
+    reportsAccepted: number;
+    installationsEverReported: number;
+    activeInstallations: number | null;
+    active7: number | null;
+    lastReportReceivedAt: string | null;
+    printersOfActiveInstallations: number;
+    printersByType: (Bucket & { share: number })[];
+    printersByModel: Bucket[];
+    installationsByAppVersion: (Bucket & { share: number })[];
+    installationsByPlatform: Bucket[];
+    installationsByDeploymentMode: Bucket[];
+    installationsByCountry: Bucket[];
+    featureAdoption: { feature: string; enabledInstallations: number; share: number }[];
+  };
+}
+/** What WEEKLY selects. */
+interface WeeklyData {
+  statsSummary: {
+    weekly: { weekStart: string; reportingInstallations: number; reportsReceived: number; jobsCompletedInReportsReceived: number }[] | null;
+  };
+}
+/** What ANOMALIES selects. */
+interface AnomaliesData {
+  anomalies: { kind: string; severity: string; message: string }[] | null;
+}
+
 const units = suite('k-anonymous buckets');
 units('buckets under k installations fold into other; shares add up', () => {
   const t = (n: number, i = n) => ({ count: n, installations: i });
@@ -75,7 +109,7 @@ for (const db of await testDatabaseKinds()) {
         }),
       );
     }
-    const s = (await t.gql(SUMMARY)).data.statsSummary;
+    const s = (await t.gql<SummaryData>(SUMMARY)).data!.statsSummary;
     assert.is(s.reportsAccepted, 10);
     assert.is(s.installationsEverReported, 9);
     assert.is(s.activeInstallations, 8, 'the installation last seen in October is not active');
@@ -103,7 +137,7 @@ for (const db of await testDatabaseKinds()) {
       { key: 'unknown', count: 3 },
     ]);
     assert.equal(
-      s.printersByType.map((b: any) => [b.key, b.count]),
+      s.printersByType.map((b) => [b.key, b.count]),
       [
         ['bambu_lab', 16],
         ['prusa', 6],
@@ -135,11 +169,11 @@ for (const db of await testDatabaseKinds()) {
       // The report for the period ending 2026-11-19 arrived on 2026-11-25: it counts in the week it was received.
       { weekStart: '2026-11-23', reportingInstallations: 1, reportsReceived: 2, jobsCompletedInReportsReceived: 16 },
     ];
-    assert.equal((await t.gql(WEEKLY)).data.statsSummary.weekly, expected);
+    assert.equal((await t.gql<WeeklyData>(WEEKLY)).data?.statsSummary.weekly, expected);
     const expired = await expireReports(t.app.services.orm.em.fork(), t.clock.now(), 10);
     assert.is(expired, 2);
-    assert.equal((await t.gql(WEEKLY)).data.statsSummary.weekly, expected, 'rollups stay when raw reports expire');
-    assert.is((await t.gql(`{ statsSummary { reportsAccepted } }`)).data.statsSummary.reportsAccepted, 4);
+    assert.equal((await t.gql<WeeklyData>(WEEKLY)).data?.statsSummary.weekly, expected, 'rollups stay when raw reports expire');
+    assert.is((await t.gql<{ statsSummary: { reportsAccepted: number } }>(`{ statsSummary { reportsAccepted } }`)).data?.statsSummary.reportsAccepted, 4);
   });
 
   /** `n` installations report in each of two consecutive weeks; `errors` per report per week. */
@@ -156,8 +190,8 @@ for (const db of await testDatabaseKinds()) {
   test('anomalies: a normal week flags nothing; zero-error installations are not "with errors"', async (ctx) => {
     const t = (ctx.t = await createTestAggregator({ db }));
     await twoWeeks(t, 10, 10);
-    const res = await t.gql(ANOMALIES, undefined, admin);
-    assert.equal(res.data.anomalies, []);
+    const res = await t.gql<AnomaliesData>(ANOMALIES, undefined, admin);
+    assert.equal(res.data?.anomalies, []);
     const denied = await t.gql(ANOMALIES);
     assert.is(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN', 'operator only');
   });
@@ -165,9 +199,9 @@ for (const db of await testDatabaseKinds()) {
   test('anomalies: a crafted drop in active installations flags exactly that', async (ctx) => {
     const t = (ctx.t = await createTestAggregator({ db }));
     await twoWeeks(t, 10, 4);
-    const kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies;
+    const kinds = (await t.gql<AnomaliesData>(ANOMALIES, undefined, admin)).data!.anomalies!;
     assert.equal(
-      kinds.map((a: any) => [a.kind, a.severity]),
+      kinds.map((a) => [a.kind, a.severity]),
       [['ACTIVE_INSTALLATIONS_DROP', 'HIGH']],
     );
     assert.match(kinds[0].message, /60%.*10 → 4/);
@@ -176,7 +210,7 @@ for (const db of await testDatabaseKinds()) {
   test('anomalies: a spike in active installations, an error spike and a high error rate', async (ctx) => {
     const t = (ctx.t = await createTestAggregator({ db }));
     await twoWeeks(t, 6, 10, [2, 5]);
-    const found = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.map((a: any) => [a.kind, a.severity]);
+    const found = (await t.gql<AnomaliesData>(ANOMALIES, undefined, admin)).data!.anomalies!.map((a) => [a.kind, a.severity]);
     assert.equal(found, [
       ['ACTIVE_INSTALLATIONS_SPIKE', 'INFO'],
       ['ERROR_SPIKE', 'HIGH'],
@@ -193,23 +227,23 @@ for (const db of await testDatabaseKinds()) {
     // 2026-11-27 (yesterday when it is 2026-11-28) had 6 reports like every day: nothing to flag.
     t.clock.set('2026-11-28T12:00:00Z');
     assert.equal(
-      (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('REPORT_VOLUME')),
+      (await t.gql<AnomaliesData>(ANOMALIES, undefined, admin)).data!.anomalies!.filter((a) => a.kind.startsWith('REPORT_VOLUME')),
       [],
     );
     // A burst on 2026-11-28: 30 reports against a mean of 6 a day. Seen from 2026-11-29, a spike.
     for (let i = 0; i < 30; i++) await t.submit(makeReport({ end: '2026-11-28T00:00:00.000Z', days: 1 }));
     t.clock.set('2026-11-29T12:00:00Z');
-    let kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('REPORT_VOLUME'));
+    let kinds = (await t.gql<AnomaliesData>(ANOMALIES, undefined, admin)).data!.anomalies!.filter((a) => a.kind.startsWith('REPORT_VOLUME'));
     assert.equal(
-      kinds.map((a: any) => [a.kind, a.severity]),
+      kinds.map((a) => [a.kind, a.severity]),
       [['REPORT_VOLUME_SPIKE', 'INFO']],
     );
     assert.match(kinds[0].message, /^30 reports yesterday against a 30-day mean of 6\.0 a day/);
     // Then nothing on 2026-11-29: seen from 2026-11-30, a drop.
     t.clock.set('2026-11-30T12:00:00Z');
-    kinds = (await t.gql(ANOMALIES, undefined, admin)).data.anomalies.filter((a: any) => a.kind.startsWith('REPORT_VOLUME'));
+    kinds = (await t.gql<AnomaliesData>(ANOMALIES, undefined, admin)).data!.anomalies!.filter((a) => a.kind.startsWith('REPORT_VOLUME'));
     assert.equal(
-      kinds.map((a: any) => [a.kind, a.severity]),
+      kinds.map((a) => [a.kind, a.severity]),
       [['REPORT_VOLUME_DROP', 'MEDIUM']],
     );
   });
