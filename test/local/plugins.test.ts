@@ -14,7 +14,37 @@ const PLUGINS = `{ plugins { name version apiVersion state source error errorCod
 const ADD = `mutation($input: AddPrinterInput!) { addPrinter(input: $input) { printer { id name model type { id plugin available } } } }`;
 const FLEET = `{ reportPreview { fleet { printerCount partial printerTypes { type model count } } } }`;
 
-const byName = (list: any[], name: string) => list.find((p) => p.name === name || p.source.includes(name));
+interface PluginStatus {
+  name: string;
+  version: string;
+  apiVersion: number;
+  state: 'LOADED' | 'FAILED' | 'SKIPPED';
+  source: string;
+  error: string | null;
+  errorCode: string | null;
+  printerTypeIds: string[];
+}
+type Plugins = { plugins: PluginStatus[] };
+interface AddedPrinter {
+  id: string;
+  name: string;
+  model: string | null;
+  type: { id: string; plugin: string | null; available: boolean };
+}
+type Added = { addPrinter: { printer: AddedPrinter } | null };
+type Removed = { removePrinter: { removedPrinterId: string | null } | null };
+interface FleetStats {
+  printerCount: number;
+  partial: boolean;
+  printerTypes: { type: string; model: string; count: number }[];
+}
+type Fleet = { reportPreview: { fleet: FleetStats } };
+
+const byName = (list: PluginStatus[], name: string): PluginStatus => {
+  const found = list.find((p) => p.name === name || p.source.includes(name));
+  assert.ok(found, `a plugin named ${name} is listed`);
+  return found;
+};
 
 for (const db of await testDatabaseKinds()) {
   const test = suite<{ t: TestApp }>(`plugins [${db}]`);
@@ -24,13 +54,18 @@ for (const db of await testDatabaseKinds()) {
 
   test('first-party plugins load through the same checks and provide their types', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db }));
-    const { plugins } = await t.ok(PLUGINS);
+    const { plugins } = await t.ok<Plugins>(PLUGINS);
     assert.equal(plugins, [
       { name: 'bambu', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypeIds: ['bambu_lab'] },
       { name: 'prusa', version: '1.0.0', apiVersion: 1, state: 'LOADED', source: 'first-party', error: null, errorCode: null, printerTypeIds: ['prusa'] },
     ]);
-    const { printerTypes } = await t.ok(`{ printerTypes { id displayName vendor plugin models } }`);
-    assert.equal(printerTypes.map((p: any) => p.id), ['bambu_lab', 'prusa']);
+    const { printerTypes } = await t.ok<{ printerTypes: { id: string; displayName: string; vendor: string; plugin: string | null; models: string[] }[] }>(
+      `{ printerTypes { id displayName vendor plugin models } }`,
+    );
+    assert.equal(
+      printerTypes.map((p) => p.id),
+      ['bambu_lab', 'prusa'],
+    );
     assert.ok(printerTypes[0].models.includes('A1 mini'));
     assert.ok(printerTypes[1].models.includes('CORE One'));
   });
@@ -39,7 +74,7 @@ for (const db of await testDatabaseKinds()) {
     const t = (ctx.t = await createTestApp({ db }));
     const unknown = await t.gql(ADD, { input: { name: 'Garage', type: 'makerbot' } });
     assert.is(unknown.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(unknown.errors![0]!.message, /unknown printer type "makerbot"; known types: bambu_lab, prusa/);
+    assert.match(unknown.errors![0].message, /unknown printer type "makerbot"; known types: bambu_lab, prusa/);
 
     const cases: [Record<string, string>, string | null][] = [
       [{ serial: '01P00A391800123' }, 'P1S'],
@@ -50,19 +85,19 @@ for (const db of await testDatabaseKinds()) {
       [{ serial: 'ZZZ000' }, null],
     ];
     for (const [extra, model] of cases) {
-      const p = (await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', ...extra } })).addPrinter.printer;
+      const p = (await t.ok<Added>(ADD, { input: { name: 'Bambu', type: 'bambu_lab', ...extra } })).addPrinter!.printer;
       assert.is(p.model, model, JSON.stringify(extra));
       assert.equal(p.type, { id: 'bambu_lab', plugin: 'bambu', available: true });
     }
-    const mk4s = (await t.ok(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter.printer;
+    const mk4s = (await t.ok<Added>(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter!.printer;
     assert.is(mk4s.model, 'MK4S');
     const bad = await t.gql(ADD, { input: { name: 'Prusa', type: 'prusa', model: 'MK99' } });
     assert.is(bad.errors?.[0]?.extensions?.field, 'input.model');
-    assert.match(bad.errors![0]!.message, /known models: MINI, MK3, /);
+    assert.match(bad.errors![0].message, /known models: MINI, MK3, /);
     const empty = await t.gql(ADD, { input: { name: '  ', type: 'prusa' } });
     assert.is(empty.errors?.[0]?.extensions?.field, 'input.name');
 
-    const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+    const fleet = (await t.ok<Fleet>(FLEET)).reportPreview.fleet;
     assert.equal(fleet, {
       printerCount: 7,
       partial: false,
@@ -76,34 +111,47 @@ for (const db of await testDatabaseKinds()) {
       ],
     });
     const REMOVE = `mutation($id: ID!) { removePrinter(input: { printerId: $id }) { removedPrinterId } }`;
-    assert.is((await t.ok(REMOVE, { id: mk4s.id })).removePrinter.removedPrinterId, mk4s.id);
-    assert.is((await t.ok(REMOVE, { id: mk4s.id })).removePrinter.removedPrinterId, null, 'removing it again changes nothing');
-    assert.is((await t.ok(`{ printers { id } }`)).printers.length, 6);
+    assert.is((await t.ok<Removed>(REMOVE, { id: mk4s.id })).removePrinter?.removedPrinterId, mk4s.id);
+    assert.is((await t.ok<Removed>(REMOVE, { id: mk4s.id })).removePrinter?.removedPrinterId, null, 'removing it again changes nothing');
+    assert.is((await t.ok<{ printers: { id: string }[] }>(`{ printers { id } }`)).printers.length, 6);
   });
 
   test('a third-party plugin loads by path and its counts reach the report', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: fixture('octoprint') } }));
-    const status = byName((await t.ok(PLUGINS)).plugins, 'acme-octoprint');
-    assert.equal(status, { name: 'acme-octoprint', version: '0.3.0', apiVersion: 1, state: 'LOADED', source: fixture('octoprint'), error: null, errorCode: null, printerTypeIds: ['octoprint'] });
+    const status = byName((await t.ok<Plugins>(PLUGINS)).plugins, 'acme-octoprint');
+    assert.equal(status, {
+      name: 'acme-octoprint',
+      version: '0.3.0',
+      apiVersion: 1,
+      state: 'LOADED',
+      source: fixture('octoprint'),
+      error: null,
+      errorCode: null,
+      printerTypeIds: ['octoprint'],
+    });
     await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'Creality Ender-3 V2' } });
     await t.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'ender 3' } });
     await t.ok(ADD, { input: { name: 'Mystery', type: 'octoprint' } });
     await t.ok(ADD, { input: { name: 'Bambu', type: 'bambu_lab', model: 'C11' } });
-    const fleet = (await t.ok(FLEET)).reportPreview.fleet;
-    assert.equal(fleet.printerTypes, [
-      { type: 'bambu_lab', model: 'P1P', count: 1 },
-      { type: 'octoprint', model: 'Ender 3', count: 1 },
-      { type: 'octoprint', model: 'Ender 3 V2', count: 1 },
-      { type: 'octoprint', model: 'other', count: 1 },
-    ], 'an undeclared model from collectFleet is reported as other');
+    const fleet = (await t.ok<Fleet>(FLEET)).reportPreview.fleet;
+    assert.equal(
+      fleet.printerTypes,
+      [
+        { type: 'bambu_lab', model: 'P1P', count: 1 },
+        { type: 'octoprint', model: 'Ender 3', count: 1 },
+        { type: 'octoprint', model: 'Ender 3 V2', count: 1 },
+        { type: 'octoprint', model: 'other', count: 1 },
+      ],
+      'an undeclared model from collectFleet is reported as other',
+    );
     assert.is(fleet.partial, false);
   });
 
   test('plugins are found by npm package name too', async (ctx) => {
     const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: '@printernizer-stats/plugin-prusa, left-pad-printer-plugin' } }));
-    const { plugins } = await t.ok(PLUGINS);
+    const { plugins } = await t.ok<Plugins>(PLUGINS);
     assert.equal(
-      plugins.slice(2).map((p: any) => [p.name, p.state, p.errorCode]),
+      plugins.slice(2).map((p) => [p.name, p.state, p.errorCode]),
       [
         ['prusa', 'SKIPPED', 'PLUGIN_DUPLICATE_NAME'],
         ['left-pad-printer-plugin', 'FAILED', 'PLUGIN_NOT_FOUND'],
@@ -115,8 +163,8 @@ for (const db of await testDatabaseKinds()) {
   test('every refusal shows in plugins with its code, and the host keeps serving', async (ctx) => {
     const list = ['wrong-api-version', 'duplicate-type', 'throws-in-setup', 'not-a-plugin', 'does-not-exist', 'octoprint', 'octoprint'].map(fixture);
     const t = (ctx.t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: list.join(',') } }));
-    const { plugins } = await t.ok(PLUGINS);
-    const summary = plugins.map((p: any) => [p.source, p.state, p.errorCode]);
+    const { plugins } = await t.ok<Plugins>(PLUGINS);
+    const summary = plugins.map((p) => [p.source, p.state, p.errorCode]);
     assert.equal(summary, [
       ['first-party', 'LOADED', null],
       ['first-party', 'LOADED', null],
@@ -128,28 +176,36 @@ for (const db of await testDatabaseKinds()) {
       [fixture('octoprint'), 'LOADED', null],
       [fixture('octoprint'), 'SKIPPED', 'PLUGIN_DUPLICATE_NAME'],
     ]);
-    assert.match(byName(plugins, 'from-the-future').error, /written for plugin API 2; this host supports 1/);
-    assert.match(byName(plugins, 'bambu-clone').error, /printer type "bambu_lab", which plugin "bambu" already provides/);
-    assert.match(byName(plugins, 'broken-setup').error, /cannot reach the printer farm/);
-    assert.match(plugins[5].error, /default export is function, not a plugin definition/);
-    assert.equal((await t.ok(`{ printerTypes { id } }`)).printerTypes.map((p: any) => p.id), ['bambu_lab', 'prusa', 'octoprint'], 'refused plugins provide nothing');
-    assert.is((await t.ok(`{ usageSettings { consent } }`)).usageSettings.consent, 'UNDECIDED');
+    assert.match(byName(plugins, 'from-the-future').error ?? '', /written for plugin API 2; this host supports 1/);
+    assert.match(byName(plugins, 'bambu-clone').error ?? '', /printer type "bambu_lab", which plugin "bambu" already provides/);
+    assert.match(byName(plugins, 'broken-setup').error ?? '', /cannot reach the printer farm/);
+    assert.match(plugins[5].error ?? '', /default export is function, not a plugin definition/);
+    assert.equal(
+      (await t.ok<{ printerTypes: { id: string }[] }>(`{ printerTypes { id } }`)).printerTypes.map((p) => p.id),
+      ['bambu_lab', 'prusa', 'octoprint'],
+      'refused plugins provide nothing',
+    );
+    assert.is((await t.ok<{ usageSettings: { consent: string } }>(`{ usageSettings { consent } }`)).usageSettings.consent, 'UNDECIDED');
   });
 
   test('a hanging or lying collectFleet marks the fleet partial; the others still count', async (ctx) => {
-    const t = (ctx.t = await createTestApp({ db, env: { PLUGIN_TIMEOUT_MS: '150', PRINTERNIZER_PLUGINS: ['hangs', 'garbage', 'foreign-type'].map(fixture).join(',') } }));
+    const t = (ctx.t = await createTestApp({
+      db,
+      env: { PLUGIN_TIMEOUT_MS: '150', PRINTERNIZER_PLUGINS: ['hangs', 'garbage', 'foreign-type'].map(fixture).join(',') },
+    }));
     await t.ok(ADD, { input: { name: 'A', type: 'slowpoke', model: 'S1' } });
     await t.ok(ADD, { input: { name: 'B', type: 'garbage' } });
     await t.ok(ADD, { input: { name: 'C', type: 'prusa', model: 'MK4' } });
     // The fixture never answers: the preview returning at all proves the host's timeout let it go.
-    const fleet = (await withDeadline(t.ok(FLEET), { timeoutMs: 30_000, message: 'reportPreview despite a collectFleet that never answers' })).reportPreview.fleet;
+    const fleet = (await withDeadline(t.ok<Fleet>(FLEET), { timeoutMs: 30_000, message: 'reportPreview despite a collectFleet that never answers' }))
+      .reportPreview.fleet;
     assert.equal(fleet, { printerCount: 3, partial: true, printerTypes: [{ type: 'prusa', model: 'MK4', count: 1 }] });
-    const { plugins } = await t.ok(PLUGINS);
+    const { plugins } = await t.ok<Plugins>(PLUGINS);
     assert.equal([byName(plugins, 'slowpoke').state, byName(plugins, 'slowpoke').errorCode], ['LOADED', 'PLUGIN_TIMEOUT']);
-    assert.match(byName(plugins, 'slowpoke').error, /collectFleet did not finish within 150 ms/);
+    assert.match(byName(plugins, 'slowpoke').error ?? '', /collectFleet did not finish within 150 ms/);
     assert.is(byName(plugins, 'garbage').errorCode, 'PLUGIN_INVALID_RESULT');
     assert.is(byName(plugins, 'trespasser').errorCode, 'PLUGIN_INVALID_RESULT');
-    assert.match(byName(plugins, 'trespasser').error, /printer type "bambu_lab", which it does not provide/);
+    assert.match(byName(plugins, 'trespasser').error ?? '', /printer type "bambu_lab", which it does not provide/);
   });
 
   test('a printer whose plugin is gone stays, reported under its type as other', async (ctx) => {
@@ -159,9 +215,11 @@ for (const db of await testDatabaseKinds()) {
       await before.ok(ADD, { input: { name: 'Ender', type: 'octoprint', model: 'Ender 3' } });
       await before.close();
       const t = (ctx.t = await createTestApp({ db: database }));
-      const { printers } = await t.ok(`{ printers { name model type { id available plugin } } }`);
+      const { printers } = await t.ok<{ printers: { name: string; model: string | null; type: { id: string; available: boolean; plugin: string | null } }[] }>(
+        `{ printers { name model type { id available plugin } } }`,
+      );
       assert.equal(printers, [{ name: 'Ender', model: 'Ender 3', type: { id: 'octoprint', available: false, plugin: null } }]);
-      const fleet = (await t.ok(FLEET)).reportPreview.fleet;
+      const fleet = (await t.ok<Fleet>(FLEET)).reportPreview.fleet;
       assert.equal(fleet, { printerCount: 1, partial: false, printerTypes: [{ type: 'octoprint', model: 'other', count: 1 }] });
       await t.close();
       ctx.t = undefined as never;
@@ -170,7 +228,7 @@ for (const db of await testDatabaseKinds()) {
     }
   });
 
-  test('setup runs in load order, teardown in reverse', async (ctx) => {
+  test('setup runs in load order, teardown in reverse', async () => {
     const calls = ((globalThis as Record<string, unknown>).__pluginCalls ??= []) as string[];
     calls.length = 0;
     const t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: [fixture('octoprint'), fixture('klipper')].join(',') } });
@@ -181,7 +239,12 @@ for (const db of await testDatabaseKinds()) {
   test('STRICT_PLUGINS=1 turns a refusal into a start-up failure', async () => {
     const database = await createTempDatabase(db);
     try {
-      const config = loadLocalConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: fixture('wrong-api-version') });
+      const config = loadLocalConfig({
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: database.url,
+        STRICT_PLUGINS: '1',
+        PRINTERNIZER_PLUGINS: fixture('wrong-api-version'),
+      });
       await createApp({ config }).then(
         () => assert.unreachable('should not start'),
         (err: unknown) => {
@@ -198,9 +261,8 @@ for (const db of await testDatabaseKinds()) {
     const t = (ctx.t = await createTestApp({ db }));
     const res = await t.gql(`mutation { recordUsageEvent(input: { type: PRINTER_CONNECTED, printerType: "octoprint" }) { event { id } } }`);
     assert.is(res.errors?.[0]?.extensions?.field, 'input.printerType');
-    assert.match(res.errors![0]!.message, /known types: bambu_lab, prusa/);
+    assert.match(res.errors![0].message, /known types: bambu_lab, prusa/);
   });
 
   test.run();
 }
-
