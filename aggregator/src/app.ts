@@ -1,5 +1,4 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
 import { Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -12,7 +11,7 @@ import { errorResponse, isErrorCode, type ErrorCode } from '../../common/errors.
 import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
-import { loggedMaskedErrors, yogaLogging } from '../../common/server-kit.js';
+import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../../common/server-kit.js';
 import { clientAddress } from './auth.js';
 import type { AggregatorConfig } from './config.js';
 import type { AggregatorContext } from './context.js';
@@ -24,6 +23,7 @@ import { aggregatorMigrations } from './migrations/index.js';
 import { RateLimiter } from './rate-limit.js';
 import { schema } from './schema/index.js';
 import type { AggregatorServices } from './services.js';
+import { SummaryStore } from './summary-store.js';
 
 export interface CreateAggregatorOptions {
   config: AggregatorConfig;
@@ -127,7 +127,9 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   const metrics = createMetrics();
-  const services: AggregatorServices = { config, clock, logger, orm, kind: databaseKind(orm), redis, limiter: new RateLimiter({ redis, clock }), metrics };
+  const kind = databaseKind(orm);
+  const summary = new SummaryStore({ orm, kind, clock, maxAgeMs: config.summaryMaxAgeSeconds * 1000 });
+  const services: AggregatorServices = { config, clock, logger, orm, kind, redis, limiter: new RateLimiter({ redis, clock }), metrics, summary };
 
   const yoga = createYoga<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>({
     schema,
@@ -135,7 +137,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'Printernizer statistics aggregator' },
-    renderGraphiQL,
+    renderGraphiQL: renderGraphiQLOnDemand,
     cors: { origin: '*', credentials: false, methods: ['GET', 'POST'] },
     logging: yogaLogging(logger),
     maskedErrors: loggedMaskedErrors(logger),
@@ -166,11 +168,26 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     },
   });
 
+  // Refreshes the summary snapshot at half its maximum age, so requests rarely find it too old
+  // and wait for it; an instance that finds a younger one (another instance's) leaves it.
+  const maxAgeMs = config.summaryMaxAgeSeconds * 1000;
+  const summaryJob = createJob({
+    name: 'summary-snapshot',
+    initialDelayMs: 1000,
+    intervalMs: Math.max(1000, maxAgeMs / 2),
+    logger,
+    run: () => summary.refreshIfOlderThan(maxAgeMs / 2),
+  });
+
   return {
     yoga,
     services,
-    start: () => retention.start(),
+    start: () => {
+      retention.start();
+      if (maxAgeMs > 0) summaryJob.start();
+    },
     async stop() {
+      await summaryJob.stop();
       await retention.stop();
       redis?.disconnect();
       await orm.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));

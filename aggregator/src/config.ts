@@ -28,6 +28,7 @@ export const aggregatorConfigSchema = z.object({
     .optional()
     .describe('redis://host:port'),
   AGGREGATOR_K_ANONYMITY: intIn(1, 1000, 5),
+  AGGREGATOR_SUMMARY_MAX_AGE_SECONDS: intIn(0, 86_400, 60),
   AGGREGATOR_RETENTION_DAYS: intIn(1, 3650, 730),
   AGGREGATOR_MAX_BODY_BYTES: intIn(1024, 10_485_760, 65_536),
   AGGREGATOR_TRUST_PROXY: flag,
@@ -45,6 +46,8 @@ export interface AggregatorConfig {
   ratePerIp: number;
   redisUrl: string | null;
   kAnonymity: number;
+  /** How old a served statsSummary snapshot may be; 0 computes it for every request. */
+  summaryMaxAgeSeconds: number;
   retentionDays: number;
   maxBodyBytes: number;
   trustProxy: boolean;
@@ -65,6 +68,7 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     ratePerIp: e.AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR,
     redisUrl: e.AGGREGATOR_REDIS_URL ?? null,
     kAnonymity: e.AGGREGATOR_K_ANONYMITY,
+    summaryMaxAgeSeconds: e.AGGREGATOR_SUMMARY_MAX_AGE_SECONDS,
     retentionDays: e.AGGREGATOR_RETENTION_DAYS,
     maxBodyBytes: e.AGGREGATOR_MAX_BODY_BYTES,
     trustProxy: e.AGGREGATOR_TRUST_PROXY,

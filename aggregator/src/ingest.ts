@@ -9,6 +9,7 @@ import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
 import type { AggregatorServices } from './services.js';
+import { INVALIDATE_SUMMARY } from './summary-store.js';
 import { isoWeekStart } from './week.js';
 
 export interface SubmitResult {
@@ -204,7 +205,8 @@ async function store(tx: EntityManager, r: UsageReport, secretHash: string, payl
 
 /**
  * deleteInstallation: the owner's secret or the admin key. Removes reports, the installation, its
- * rollups and its rate-limit state. An unknown id answers 0, so a retried deletion completes.
+ * rollups and its rate-limit state, and invalidates the summary snapshot in the same transaction so
+ * the next statsSummary anywhere no longer counts it. An unknown id answers 0, so a retried deletion completes.
  */
 export async function deleteInstallation(
   s: AggregatorServices,
@@ -221,6 +223,7 @@ export async function deleteInstallation(
     const reports = await tx.nativeDelete(Report, { installationId });
     await tx.nativeDelete(InstallationWeek, { installationId });
     await tx.nativeDelete(Installation, { id: installationId });
+    await INVALIDATE_SUMMARY.run(tx, {});
     return reports;
   });
   await s.limiter.forget('installation', installationId);

@@ -7,6 +7,7 @@ import type { DatabaseKind } from '../../common/db.js';
 import type { AggregatorConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { SummaryStore } from './summary-store.js';
 
 export interface AggregatorServices {
   config: AggregatorConfig;
@@ -17,4 +18,5 @@ export interface AggregatorServices {
   redis: Redis | null;
   limiter: RateLimiter;
   metrics: Metrics;
+  summary: SummaryStore;
 }

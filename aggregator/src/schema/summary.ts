@@ -1,17 +1,6 @@
 import { builder } from '../builder.js';
-import {
-  ACTIVE_DAYS,
-  activeInstallations,
-  statsSummary,
-  weekly,
-  type BucketCount,
-  type FeatureAdoption,
-  type StatsSummary,
-  type WeekReceived,
-} from '../summary.js';
+import { ACTIVE_DAYS, MAX_DAYS, MAX_WEEKS, type BucketCount, type FeatureAdoption, type StatsSummary, type WeekReceived } from '../summary.js';
 
-const MAX_WEEKS = 104;
-const MAX_DAYS = 3650;
 const folded =
   'A bucket fewer than K installations fall in (AGGREGATOR_K_ANONYMITY) is folded into key "other", always listed last; the rest are sorted by count, largest first.';
 
@@ -50,14 +39,17 @@ const WeeklyActivity = builder.objectRef<WeekReceived>('WeeklyActivity').impleme
 const StatsSummaryRef = builder.objectRef<StatsSummary>('StatsSummary').implement({
   description: `Public, k-anonymous aggregates over all reporting installations. "Active" means the last report was received within the last ${ACTIVE_DAYS} × 24 hours; every distribution describes the active installations, each by its latest report. A deleted installation counts nowhere.`,
   fields: (t) => ({
-    generatedAt: t.expose('generatedAt', { type: 'DateTime', description: 'When this summary was computed (UTC).' }),
+    generatedAt: t.expose('generatedAt', {
+      type: 'DateTime',
+      description: 'When this snapshot was computed (UTC). Every field describes that instant; a report received after it counts from the next snapshot.',
+    }),
     reportsAccepted: t.exposeInt('reportsAccepted', {
       description: 'Reports ever accepted, each reportId once; includes reports whose raw copy expired after the retention period.',
     }),
     installationsEverReported: t.exposeInt('installationsEverReported', { description: 'Installations that sent at least one report, active or not.' }),
     activeInstallations: t.int({
       nullable: true,
-      description: `Installations whose last report was received within the last \`days\` × 24 hours. Null only when \`days\` is refused (BAD_USER_INPUT in errors); the other fields still answer.`,
+      description: `Installations whose last report was received within \`days\` × 24 hours before generatedAt. Null only when \`days\` is refused (BAD_USER_INPUT in errors); the other fields still answer.`,
       args: {
         days: t.arg.int({
           required: true,
@@ -66,7 +58,7 @@ const StatsSummaryRef = builder.objectRef<StatsSummary>('StatsSummary').implemen
           validate: { int: true, min: 1, max: MAX_DAYS },
         }),
       },
-      resolve: (_, { days }, { em, services }) => activeInstallations(em, services.clock.now(), days),
+      resolve: (s, { days }) => s.activeInstallations(days),
     }),
     lastReportReceivedAt: t.expose('lastReportReceivedAt', {
       type: 'DateTime',
@@ -117,7 +109,7 @@ const StatsSummaryRef = builder.objectRef<StatsSummary>('StatsSummary').implemen
       type: [WeeklyActivity],
       nullable: true,
       description:
-        'The last `weeks` ISO weeks of received reports, oldest first, ending with the current (incomplete) week; a week without reports is listed with zeros. Null only when `weeks` is refused (BAD_USER_INPUT in errors); the other fields still answer.',
+        'The last `weeks` ISO weeks of received reports, oldest first, ending with the (incomplete) week of generatedAt; a week without reports is listed with zeros. Null only when `weeks` is refused (BAD_USER_INPUT in errors); the other fields still answer.',
       args: {
         weeks: t.arg.int({
           required: true,
@@ -126,7 +118,7 @@ const StatsSummaryRef = builder.objectRef<StatsSummary>('StatsSummary').implemen
           validate: { int: true, min: 1, max: MAX_WEEKS },
         }),
       },
-      resolve: (_, { weeks }, { em, services }) => weekly(em, services.clock.now(), weeks),
+      resolve: (s, { weeks }) => s.weekly(weeks),
     }),
   }),
 });
@@ -135,7 +127,7 @@ builder.queryField('statsSummary', (t) =>
   t.field({
     type: StatsSummaryRef,
     description:
-      'Public, k-anonymous aggregates; no key needed. Computed when asked, from rollups, so its cost does not grow with the number of stored reports.',
-    resolve: (_, __, { em, services }) => statsSummary(em, services.clock.now(), services.config.kAnonymity),
+      'Public, k-anonymous aggregates; no key needed. Served from a snapshot in the shared database, recomputed once it is older than AGGREGATOR_SUMMARY_MAX_AGE_SECONDS (60 by default) or after a deletion: its cost grows neither with the stored reports nor with the fleet, and every instance answers the same. generatedAt says how fresh it is.',
+    resolve: (_, __, { services }) => services.summary.current(services.config.kAnonymity),
   }),
 );
