@@ -42,9 +42,14 @@ async function summaryCost(db: DatabaseKind) {
 async function previewCost(db: DatabaseKind) {
   const t = await startLocalApp(db);
   await t.ok(`mutation { optInUsageStatistics { usageSettings { consent } } }`);
-  const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ type: i % 3 ? 'JOB_COMPLETED' : 'FILE_UPLOADED', occurredAt: new Date(Date.UTC(2026, 10, 22) + (i % 500) * 60_000).toISOString() }));
+  const batch = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      type: i % 3 ? 'JOB_COMPLETED' : 'FILE_UPLOADED',
+      occurredAt: new Date(Date.UTC(2026, 10, 22) + (i % 500) * 60_000).toISOString(),
+    }));
   const add = async (n: number) => {
-    for (let i = 0; i < n; i += 1000) await t.ok(`mutation($e: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $e }) { recordedCount } }`, { e: batch(Math.min(1000, n - i)) });
+    for (let i = 0; i < n; i += 1000)
+      await t.ok(`mutation($e: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $e }) { recordedCount } }`, { e: batch(Math.min(1000, n - i)) });
   };
   await add(2_000);
   const base = await median(9, () => t.ok(`{ reportPreview { usage { jobsCompleted } } }`));
@@ -62,7 +67,10 @@ async function writeThroughput(db: DatabaseKind) {
   for (let i = 0; i < N; i++) await t.ok(ONE);
   const single = N / ((performance.now() - start) / 1000);
   start = performance.now();
-  for (let i = 0; i < N; i += 100) await t.ok(`mutation($e: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $e }) { recordedCount } }`, { e: Array.from({ length: 100 }, () => ({ type: 'JOB_CREATED' })) });
+  for (let i = 0; i < N; i += 100)
+    await t.ok(`mutation($e: [RecordUsageEventInput!]!) { recordUsageEvents(input: { events: $e }) { recordedCount } }`, {
+      e: Array.from({ length: 100 }, () => ({ type: 'JOB_CREATED' })),
+    });
   const batched = N / ((performance.now() - start) / 1000);
   row(db, 'recordUsageEvents (batches of 100) vs recordUsageEvent, events/s', `${single.toFixed(0)}/s`, `${batched.toFixed(0)}/s`, batched / single);
   start = performance.now();

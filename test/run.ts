@@ -27,7 +27,9 @@ function findTests(dir: string): string[] {
 
 const pluginDirs = (() => {
   try {
-    return readdirSync(join(root, 'plugins'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `plugins/${d.name}/test`);
+    return readdirSync(join(root, 'plugins'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `plugins/${d.name}/test`);
   } catch {
     return [];
   }

@@ -26,7 +26,11 @@ export function hashSecret(secret: string): string {
  */
 export function clientAddress(headers: Headers, socketAddress: string | undefined, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = headers.get('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const forwarded = headers
+      .get('x-forwarded-for')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (forwarded?.length) return forwarded.at(-1)!;
   }
   return socketAddress ?? 'unknown';

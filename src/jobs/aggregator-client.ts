@@ -161,7 +161,13 @@ export async function sendReport(o: ClientOptions, report: unknown, secret: stri
   return data.submitReport as { reportId: string; installationId: string; duplicate: boolean; receivedAt: string };
 }
 
-export async function sendDeletion(o: ClientOptions, installationId: string, secret: string, signal: AbortSignal, onAttempt: (e: DeliveryError | null) => void) {
+export async function sendDeletion(
+  o: ClientOptions,
+  installationId: string,
+  secret: string,
+  signal: AbortSignal,
+  onAttempt: (e: DeliveryError | null) => void,
+) {
   const data = await postWithRetry(o, DELETE, { input: { installationId } }, { 'x-api-key': o.apiKey, 'x-installation-secret': secret }, signal, onAttempt);
   return data.deleteInstallation as { installationId: string; deletedReports: number };
 }

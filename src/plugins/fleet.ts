@@ -11,9 +11,7 @@ import type { Logger } from 'pino';
 
 export const OTHER_MODEL = 'other';
 
-const resultSchema = z
-  .array(z.object({ type: z.string(), model: z.string(), count: z.number().int().min(0).max(10_000) }).strict())
-  .max(1000);
+const resultSchema = z.array(z.object({ type: z.string(), model: z.string(), count: z.number().int().min(0).max(10_000) }).strict()).max(1000);
 
 /** The default collectFleet: the host's printers counted by model. */
 export function countByModel(printers: readonly HostPrinter[]): FleetCount[] {
@@ -48,7 +46,8 @@ export async function collectFleet(registry: PluginRegistry, printers: HostPrint
             )
           : countByModel(own);
         const parsed = resultSchema.safeParse(raw);
-        if (!parsed.success) throw PluginError.invalidResult(definition.name, `an invalid list (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
+        if (!parsed.success)
+          throw PluginError.invalidResult(definition.name, `an invalid list (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
         const foreign = parsed.data.find((c) => !typeIds.has(c.type));
         if (foreign) throw PluginError.invalidResult(definition.name, `a count for printer type "${foreign.type}", which it does not provide`);
         registry.reportFailure(definition.name, null);

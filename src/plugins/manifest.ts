@@ -38,7 +38,10 @@ const manifestSchema = z.object({
  */
 export function validateManifest(spec: string, exported: unknown): PrinterPluginDefinition {
   if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
-    throw PluginError.invalidManifest(spec, `its default export is ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported}, not a plugin definition`);
+    throw PluginError.invalidManifest(
+      spec,
+      `its default export is ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported}, not a plugin definition`,
+    );
   }
   const candidate = exported as Record<string, unknown>;
   if ('apiVersion' in candidate && candidate.apiVersion !== PLUGIN_API_VERSION) {

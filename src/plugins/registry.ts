@@ -118,7 +118,9 @@ export class PluginRegistry {
     }
     if (definition.setup) {
       try {
-        await callWithTimeout(definition.name, 'setup', this.timeoutMs, (signal) => definition.setup!({ signal, logger: pluginLogger(this.logger, definition.name) }));
+        await callWithTimeout(definition.name, 'setup', this.timeoutMs, (signal) =>
+          definition.setup!({ signal, logger: pluginLogger(this.logger, definition.name) }),
+        );
       } catch (err) {
         const e = err as PluginError;
         return fail(PluginError.setupFailed(definition.name, e.message), 'FAILED');

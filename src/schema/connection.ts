@@ -14,7 +14,9 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 export const PageInfoRef = builder.objectRef<PageInfo>('PageInfo').implement({
   description: 'Where a page of a connection lies in the whole list (Relay connection spec).',
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'True when more edges follow the last edge of this page: page on with `first` and `after: endCursor`.' }),
+    hasNextPage: t.exposeBoolean('hasNextPage', {
+      description: 'True when more edges follow the last edge of this page: page on with `first` and `after: endCursor`.',
+    }),
     hasPreviousPage: t.exposeBoolean('hasPreviousPage', {
       description: 'True when edges precede the first edge of this page: page back with `last` and `before: startCursor`.',
     }),
@@ -32,9 +34,15 @@ export function connectionArgs(arg: ArgBuilder<Types>, items: string, defaultPag
     first: arg.int({
       description: `Page forwards: at most this many ${items} (0 to ${MAX_PAGE_SIZE}) after \`after\`. When neither first nor last is given, the first ${defaultPageSize}. Not together with last.`,
     }),
-    after: arg.string({ description: `Only ${items} after this cursor (an edge's \`cursor\` or \`pageInfo.endCursor\`). A cursor from elsewhere is BAD_USER_INPUT.` }),
-    last: arg.int({ description: `Page backwards: at most this many ${items} (0 to ${MAX_PAGE_SIZE}) just before \`before\`, still in list order. Not together with first.` }),
-    before: arg.string({ description: `Only ${items} before this cursor (an edge's \`cursor\` or \`pageInfo.startCursor\`). A cursor from elsewhere is BAD_USER_INPUT.` }),
+    after: arg.string({
+      description: `Only ${items} after this cursor (an edge's \`cursor\` or \`pageInfo.endCursor\`). A cursor from elsewhere is BAD_USER_INPUT.`,
+    }),
+    last: arg.int({
+      description: `Page backwards: at most this many ${items} (0 to ${MAX_PAGE_SIZE}) just before \`before\`, still in list order. Not together with first.`,
+    }),
+    before: arg.string({
+      description: `Only ${items} before this cursor (an edge's \`cursor\` or \`pageInfo.startCursor\`). A cursor from elsewhere is BAD_USER_INPUT.`,
+    }),
   };
 }
 

@@ -32,7 +32,9 @@ const RecordUsageEventInput = builder.inputType('RecordUsageEventInput', {
     type: t.field({ type: UsageEventTypeEnum, required: true, description: 'What happened.' }),
     occurredAt: t.field({ type: 'DateTime', description: 'When it happened; null means now. At most 5 minutes in the future, not before 2000-01-01.' }),
     printerType: t.id({ description: 'A registered PrinterType.id. For JOB_*, PRINTER_* and ERROR_OCCURRED.' }),
-    durationSeconds: t.int({ description: 'How long the job ran, in seconds (at most 90 days); stored rounded to whole minutes. For JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED.' }),
+    durationSeconds: t.int({
+      description: 'How long the job ran, in seconds (at most 90 days); stored rounded to whole minutes. For JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED.',
+    }),
     fileSizeBytes: t.float({ description: 'File size in bytes; stored rounded to 0.01 MB. For FILE_DOWNLOADED, FILE_UPLOADED.' }),
     autoCreated: t.boolean({ description: 'True when Printernizer created the job itself. For JOB_CREATED.' }),
     errorType: t.string({ description: 'A slug naming the kind of error. Required for ERROR_OCCURRED, refused otherwise.' }),
@@ -108,7 +110,8 @@ builder.mutationField('recordUsageEvents', (t) =>
     description: `Records up to ${MAX_EVENTS_PER_CALL} events in one transaction: all or nothing. A refusal names the first bad field, e.g. input.events.7.durationSeconds; then nothing is stored and the payload is null.`,
     args: { input: t.arg({ type: RecordUsageEventsInput, required: true, description: 'The events.' }) },
     resolve: async (_, { input }, { em, clock, logger, plugins }) => {
-      if (input.events.length > MAX_EVENTS_PER_CALL) throw UserInputError.field('input.events', `at most ${MAX_EVENTS_PER_CALL} events per call (got ${input.events.length})`);
+      if (input.events.length > MAX_EVENTS_PER_CALL)
+        throw UserInputError.field('input.events', `at most ${MAX_EVENTS_PER_CALL} events per call (got ${input.events.length})`);
       return { events: await recordEvents(em, clock, logger, input.events, (i) => `input.events.${i}`, printerTypeIds(plugins)) };
     },
   }),

@@ -79,7 +79,8 @@ export async function keysetConnection<T extends object>(
   args: ConnectionArgs,
   defaultPageSize: number,
 ): Promise<Connection<T>> {
-  if (args.first != null && args.last != null) throw UserInputError.field('last', 'cannot be combined with first; page forwards with first/after or backwards with last/before');
+  if (args.first != null && args.last != null)
+    throw UserInputError.field('last', 'cannot be combined with first; page forwards with first/after or backwards with last/before');
   for (const name of ['first', 'last'] as const) {
     const n = args[name];
     if (n != null && (n < 0 || n > MAX_PAGE_SIZE)) throw UserInputError.field(name, `must be from 0 to ${MAX_PAGE_SIZE}`);

@@ -22,8 +22,14 @@ const PrinterTypeRef = builder.objectRef<TypeView>('PrinterType').implement({
     id: t.exposeID('id', { description: 'Stable id that never changes, e.g. bambu_lab.' }),
     displayName: t.exposeString('displayName', { description: 'A name to show, e.g. "Bambu Lab". The id itself when no loaded plugin provides the type.' }),
     vendor: t.exposeString('vendor', { description: 'The maker, e.g. "Bambu Lab"; "unknown" when no loaded plugin provides the type.' }),
-    models: t.exposeStringList('models', { description: 'The only models a report may name; anything else is reported as "other". Empty when no loaded plugin provides the type.' }),
-    plugin: t.string({ nullable: true, description: 'The name of the plugin that provides the type; null when none is loaded.', resolve: (type) => type.plugin || null }),
+    models: t.exposeStringList('models', {
+      description: 'The only models a report may name; anything else is reported as "other". Empty when no loaded plugin provides the type.',
+    }),
+    plugin: t.string({
+      nullable: true,
+      description: 'The name of the plugin that provides the type; null when none is loaded.',
+      resolve: (type) => type.plugin || null,
+    }),
     available: t.exposeBoolean('available', { description: 'False when no loaded plugin provides this type any more.' }),
   }),
 });
@@ -53,8 +59,15 @@ const PluginStatusRef = builder.objectRef<PluginStatus>('PluginStatus').implemen
     apiVersion: t.exposeInt('apiVersion', { description: 'The plugin API version the plugin was written for; 0 when unknown.' }),
     state: t.expose('state', { type: PluginStateEnum, description: 'Whether it was loaded.' }),
     source: t.exposeString('source', { description: '"first-party", or the PRINTERNIZER_PLUGINS entry it was loaded from.' }),
-    error: t.exposeString('error', { nullable: true, description: 'Why it was refused, or its latest failure, in words for an operator; null when all is well.' }),
-    errorCode: t.expose('errorCode', { type: PluginErrorCodeEnum, nullable: true, description: 'The same failure as a stable code to switch on; null when all is well.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why it was refused, or its latest failure, in words for an operator; null when all is well.',
+    }),
+    errorCode: t.expose('errorCode', {
+      type: PluginErrorCodeEnum,
+      nullable: true,
+      description: 'The same failure as a stable code to switch on; null when all is well.',
+    }),
     printerTypeIds: t.exposeIDList('printerTypes', { description: 'The ids of the printer types it provides (PrinterType.id).' }),
   }),
 });
@@ -64,7 +77,10 @@ const AddPrinterInput = builder.inputType('AddPrinterInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'A name to show, 1 to 100 characters.' }),
     type: t.string({ required: true, description: 'The PrinterType.id of a loaded plugin; another is BAD_USER_INPUT naming input.type.' }),
-    model: t.string({ description: 'A declared model (any case), or what the printer reports; the plugin turns it into one of PrinterType.models. Null leaves it to the plugin.' }),
+    model: t.string({
+      description:
+        'A declared model (any case), or what the printer reports; the plugin turns it into one of PrinterType.models. Null leaves it to the plugin.',
+    }),
     serial: t.string({ description: 'The serial number, at most 100 characters; the plugin may read it to recognise the model. Never sent.' }),
     host: t.string({ description: 'Host name or address, at most 255 characters. Never sent.' }),
   }),
@@ -83,7 +99,10 @@ const AddPrinterPayload = builder.objectRef<{ printer: PrinterRow }>('AddPrinter
 const RemovePrinterPayload = builder.objectRef<{ removedPrinterId: string | null }>('RemovePrinterPayload').implement({
   description: 'The result of removePrinter.',
   fields: (t) => ({
-    removedPrinterId: t.exposeID('removedPrinterId', { nullable: true, description: 'The id of the removed printer; null when no printer had that id (nothing changed).' }),
+    removedPrinterId: t.exposeID('removedPrinterId', {
+      nullable: true,
+      description: 'The id of the removed printer; null when no printer had that id (nothing changed).',
+    }),
   }),
 });
 
@@ -98,7 +117,11 @@ builder.queryField('printers', (t) =>
   t.field({ type: [PrinterRef], description: 'Every printer, oldest first.', resolve: (_, __, { em }) => em.find(Printer, {}, { orderBy: { id: 'asc' } }) }),
 );
 builder.queryField('plugins', (t) =>
-  t.field({ type: [PluginStatusRef], description: 'Every plugin the host tried to load: first-party ones, then PRINTERNIZER_PLUGINS in order.', resolve: (_, __, { plugins }) => plugins.statuses() }),
+  t.field({
+    type: [PluginStatusRef],
+    description: 'Every plugin the host tried to load: first-party ones, then PRINTERNIZER_PLUGINS in order.',
+    resolve: (_, __, { plugins }) => plugins.statuses(),
+  }),
 );
 
 builder.mutationField('addPrinter', (t) =>

@@ -15,7 +15,8 @@ const InstallationInfo = builder.objectRef<UsageReport['installation']>('Install
     deploymentMode: t.expose('deploymentMode', { type: DeploymentModeEnum, description: 'How Printernizer is installed.' }),
     countryCode: t.exposeString('countryCode', {
       nullable: true,
-      description: 'ISO 3166-1 alpha-2 country of the configured time zone, e.g. DE; null when the zone names no single country or the user withholds it. Never from the IP address.',
+      description:
+        'ISO 3166-1 alpha-2 country of the configured time zone, e.g. DE; null when the zone names no single country or the user withholds it. Never from the IP address.',
     }),
     firstSeenOn: t.expose('firstSeenOn', { type: 'Date', description: 'The UTC day of the first opt-in.' }),
   }),
@@ -49,7 +50,8 @@ const FleetStats = builder.objectRef<UsageReport['fleet']>('FleetStats').impleme
 });
 
 const UsageCounts = builder.objectRef<UsageReport['usage']>('UsageCounts').implement({
-  description: 'Event counts over the report period. An event counts in the report whose period holds its occurredAt, or in the next report if it was recorded late.',
+  description:
+    'Event counts over the report period. An event counts in the report whose period holds its occurredAt, or in the next report if it was recorded late.',
   fields: (t) => ({
     jobsCreated: t.exposeInt('jobsCreated', { description: 'JOB_CREATED events.' }),
     jobsCompleted: t.exposeInt('jobsCompleted', { description: 'JOB_COMPLETED events.' }),
@@ -58,7 +60,9 @@ const UsageCounts = builder.objectRef<UsageReport['usage']>('UsageCounts').imple
     filesDownloaded: t.exposeInt('filesDownloaded', { description: 'FILE_DOWNLOADED events.' }),
     filesUploaded: t.exposeInt('filesUploaded', { description: 'FILE_UPLOADED events.' }),
     appStarts: t.exposeInt('appStarts', { description: 'APP_START events.' }),
-    uptimeHours: t.exposeInt('uptimeHours', { description: 'Whole hours the server ran in the period, measured from start, heartbeat and shutdown; never estimated.' }),
+    uptimeHours: t.exposeInt('uptimeHours', {
+      description: 'Whole hours the server ran in the period, measured from start, heartbeat and shutdown; never estimated.',
+    }),
   }),
 });
 
@@ -83,14 +87,19 @@ export const UsageReportRef = builder.objectRef<UsageReport>('UsageReport').impl
   description: 'A usage report exactly as it is sent; the aggregator validates it against the same contract.',
   fields: (t) => ({
     reportId: t.exposeID('reportId', {
-      description: 'Random UUID; the aggregator answers a resent copy as a duplicate. In a preview of a report not yet built, the placeholder 00000000-0000-4000-8000-000000000000.',
+      description:
+        'Random UUID; the aggregator answers a resent copy as a duplicate. In a preview of a report not yet built, the placeholder 00000000-0000-4000-8000-000000000000.',
     }),
     schemaVersion: t.exposeInt('schemaVersion', { description: 'The report schema version whose fields the report carries (see reportSchema).' }),
     installation: t.field({ type: InstallationInfo, description: 'About the installation.', resolve: (r) => r.installation }),
     period: t.field({ type: ReportPeriod, description: 'The days covered.', resolve: (r) => r.period }),
     fleet: t.field({ type: FleetStats, description: 'The printers.', resolve: (r) => r.fleet }),
     usage: t.field({ type: UsageCounts, description: 'Event counts.', resolve: (r) => r.usage }),
-    features: t.field({ type: [FeatureState], description: 'Features by their state at the end of the period, sorted by feature.', resolve: (r) => r.features }),
+    features: t.field({
+      type: [FeatureState],
+      description: 'Features by their state at the end of the period, sorted by feature.',
+      resolve: (r) => r.features,
+    }),
     errors: t.field({ type: [ErrorCount], description: 'Error counts by errorType and component.', resolve: (r) => r.errors }),
     json: t.field({ type: 'JSON', description: 'The whole report as the JSON document that is sent.', resolve: (r) => r }),
   }),
@@ -108,11 +117,16 @@ const ReportFieldRef = builder.objectRef<ReportField>('ReportField').implement({
 builder.queryField('reportPreview', (t) =>
   t.field({
     type: UsageReportRef,
-    description: 'The next report exactly as the job would send it now: a pending report as stored, otherwise the one that would be built. Sends nothing, changes nothing.',
+    description:
+      'The next report exactly as the job would send it now: a pending report as stored, otherwise the one that would be built. Sends nothing, changes nothing.',
     resolve: (_, __, ctx) => previewReport(ctx),
   }),
 );
 
 builder.queryField('reportSchema', (t) =>
-  t.field({ type: [ReportFieldRef], description: 'Every field a report may carry, with the schema version that introduced it.', resolve: () => [...REPORT_FIELDS] }),
+  t.field({
+    type: [ReportFieldRef],
+    description: 'Every field a report may carry, with the schema version that introduced it.',
+    resolve: () => [...REPORT_FIELDS],
+  }),
 );

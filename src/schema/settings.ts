@@ -19,15 +19,25 @@ export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSetti
       description: 'The kill switch that keeps statistics off whatever the consent; null when none is set.',
       resolve: (v) => killSwitch(v.blockedBy),
     }),
-    installationId: t.exposeID('installationId', { nullable: true, description: 'The random UUID reports carry; null until the first opt-in and after a deletion.' }),
+    installationId: t.exposeID('installationId', {
+      nullable: true,
+      description: 'The random UUID reports carry; null until the first opt-in and after a deletion.',
+    }),
     shareCountry: t.exposeBoolean('shareCountry', { description: 'False when the user withholds the country: reports then carry countryCode null.' }),
-    consentedSchemaVersion: t.exposeInt('consentedSchemaVersion', { nullable: true, description: 'The report schema version consented to; null before the first opt-in.' }),
+    consentedSchemaVersion: t.exposeInt('consentedSchemaVersion', {
+      nullable: true,
+      description: 'The report schema version consented to; null before the first opt-in.',
+    }),
     currentSchemaVersion: t.exposeInt('currentSchemaVersion', { description: 'The report schema version this server builds.' }),
     needsReconsent: t.exposeBoolean('needsReconsent', {
       description: 'True when consent is GRANTED to an older schema version: reports leave out the newer fields until the user opts in again.',
     }),
     submissionIntervalDays: t.exposeInt('submissionIntervalDays', { description: 'Days per report (USAGE_STATS_SUBMISSION_INTERVAL_DAYS).' }),
-    lastSubmissionAt: t.expose('lastSubmissionAt', { type: 'DateTime', nullable: true, description: 'When the aggregator last accepted a report; null when none was ever accepted.' }),
+    lastSubmissionAt: t.expose('lastSubmissionAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the aggregator last accepted a report; null when none was ever accepted.',
+    }),
     nextSubmissionAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -48,7 +58,7 @@ export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSetti
       description: 'The state of the latest request to delete data held by the aggregator.',
       resolve: async (_, __, { em }): Promise<RemoteDeletionState> => {
         const [latest] = await em.find(DeletionRequest, {}, { orderBy: { id: 'desc' }, limit: 1 });
-        return (latest?.status) ?? 'NOT_REQUESTED';
+        return latest?.status ?? 'NOT_REQUESTED';
       },
     }),
     endpoint: t.exposeString('endpoint', { description: 'The URL reports are sent to (USAGE_STATS_ENDPOINT).' }),
@@ -82,15 +92,22 @@ const OptInPayload = UsageSettingsPayload('OptInUsageStatisticsPayload', 'optInU
 const OptOutPayload = UsageSettingsPayload('OptOutUsageStatisticsPayload', 'optOutUsageStatistics');
 
 builder.queryField('usageSettings', (t) =>
-  t.field({ type: UsageSettingsRef, description: 'The current settings.', resolve: async (_, __, { em, config }) => settingsView(await loadSettings(em), config) }),
+  t.field({
+    type: UsageSettingsRef,
+    description: 'The current settings.',
+    resolve: async (_, __, { em, config }) => settingsView(await loadSettings(em), config),
+  }),
 );
 
 builder.mutationField('optInUsageStatistics', (t) =>
   t.field({
     type: OptInPayload,
     nullable: true,
-    description: 'Grants consent to the current report schema; creates the installation identity on first use. The first report covers at most one interval before the latest UTC midnight.',
-    args: { input: t.arg({ type: OptInUsageStatisticsInput, required: true, defaultValue: { shareCountry: true }, description: 'Options; all have defaults.' }) },
+    description:
+      'Grants consent to the current report schema; creates the installation identity on first use. The first report covers at most one interval before the latest UTC midnight.',
+    args: {
+      input: t.arg({ type: OptInUsageStatisticsInput, required: true, defaultValue: { shareCountry: true }, description: 'Options; all have defaults.' }),
+    },
     resolve: async (_, { input }, ctx) => ({ usageSettings: settingsView(await optIn(ctx, input.shareCountry), ctx.config) }),
   }),
 );
@@ -100,7 +117,9 @@ builder.mutationField('optOutUsageStatistics', (t) =>
     type: OptOutPayload,
     nullable: true,
     description: 'Withdraws consent and cancels reports not yet sent, releasing their events.',
-    args: { input: t.arg({ type: OptOutUsageStatisticsInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }) },
+    args: {
+      input: t.arg({ type: OptOutUsageStatisticsInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }),
+    },
     resolve: async (_, { input }, ctx) => ({
       usageSettings: settingsView(await ctx.outbox.exclusive(() => optOut(ctx, input.deleteRemoteData)), ctx.config),
     }),

@@ -21,7 +21,11 @@ const DailyUsageRef = builder.objectRef<Day>('DailyUsage').implement({
   description: 'The events of one UTC day.',
   fields: (t) => ({
     date: t.expose('date', { type: 'Date', description: 'The UTC day, from 00:00 UTC up to the next midnight.' }),
-    counts: t.field({ type: [EventTypeCountRef], description: 'Counts per event type, sorted by type; empty on a day without events.', resolve: (d) => d.counts }),
+    counts: t.field({
+      type: [EventTypeCountRef],
+      description: 'Counts per event type, sorted by type; empty on a day without events.',
+      resolve: (d) => d.counts,
+    }),
   }),
 });
 
@@ -39,11 +43,25 @@ const LocalUsageStatisticsRef = builder.objectRef<Stats>('LocalUsageStatistics')
   description: 'Statistics over the events stored on this machine, over [from, to) of usageStatistics.',
   fields: (t) => ({
     totalEvents: t.exposeInt('totalEvents', { description: 'Events of every type in [from, to).' }),
-    firstEventAt: t.expose('firstEventAt', { type: 'DateTime', nullable: true, description: 'When the earliest stored event occurred, whatever from and to say; null when none is stored.' }),
-    eventCounts: t.field({ type: [EventTypeCountRef], description: 'Counts per event type in [from, to), sorted by type; types without events are left out.', resolve: (s) => s.eventCounts }),
-    daily: t.field({ type: [DailyUsageRef], description: 'Counts per UTC day in [from, to), oldest first; days without events are left out (see dailyUsage).', resolve: (s) => s.daily }),
+    firstEventAt: t.expose('firstEventAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the earliest stored event occurred, whatever from and to say; null when none is stored.',
+    }),
+    eventCounts: t.field({
+      type: [EventTypeCountRef],
+      description: 'Counts per event type in [from, to), sorted by type; types without events are left out.',
+      resolve: (s) => s.eventCounts,
+    }),
+    daily: t.field({
+      type: [DailyUsageRef],
+      description: 'Counts per UTC day in [from, to), oldest first; days without events are left out (see dailyUsage).',
+      resolve: (s) => s.daily,
+    }),
     lastSevenDays: t.field({ type: LastSevenDaysRef, description: 'The rolling last 7 days.', resolve: (s) => s.thisWeek }),
-    uptimeHours: t.exposeFloat('uptimeHours', { description: 'Hours the server ran in [from, to), to 0.01 h, measured from start, heartbeat and shutdown; never estimated.' }),
+    uptimeHours: t.exposeFloat('uptimeHours', {
+      description: 'Hours the server ran in [from, to), to 0.01 h, measured from start, heartbeat and shutdown; never estimated.',
+    }),
   }),
 });
 

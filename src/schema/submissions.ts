@@ -16,7 +16,10 @@ export const SubmissionRef = builder.objectRef<SubmissionRow>('Submission').impl
     sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true, description: 'When the aggregator accepted it; null unless SENT.' }),
     attempts: t.exposeInt('attempts', { description: 'How many times delivery was tried so far.' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When delivery is tried next; null unless PENDING.' }),
-    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the latest attempt failed, in words for an operator; null when it did not fail.' }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the latest attempt failed, in words for an operator; null when it did not fail.',
+    }),
     duplicate: t.exposeBoolean('duplicate', { description: 'True when the aggregator already had this report (a resend after a lost answer).' }),
     payload: t.expose('payload', { type: 'JSON', description: 'The exact JSON document sent (a UsageReport).' }),
   }),
@@ -35,7 +38,8 @@ builder.queryField('submissions', (t) =>
   t.field({
     type: SubmissionConnection,
     nullable: true,
-    description: 'Every report ever built, newest period first, a page at a time. Null (with a BAD_USER_INPUT error) when an argument is refused; other fields still answer.',
+    description:
+      'Every report ever built, newest period first, a page at a time. Null (with a BAD_USER_INPUT error) when an argument is refused; other fields still answer.',
     args: connectionArgs(t.arg, 'reports', 20),
     resolve: (_, a, { em }) => keysetConnection(em, Submission, {}, SUBMISSION_ORDER, a, 20),
   }),

@@ -57,9 +57,14 @@ const DeleteUsageDataPayload = builder.objectRef<Deleted>('DeleteUsageDataPayloa
     deletedSubmissionCount: t.exposeInt('deletedSubmissions', { description: 'How many reports were deleted.' }),
     remoteDeletion: t.expose('remoteDeletion', {
       type: RemoteDeletionStateEnum,
-      description: 'QUEUED when a request to the aggregator is on its way, DONE when a requested deletion is already confirmed, NOT_REQUESTED without deleteRemoteData.',
+      description:
+        'QUEUED when a request to the aggregator is on its way, DONE when a requested deletion is already confirmed, NOT_REQUESTED without deleteRemoteData.',
     }),
-    usageSettings: t.field({ type: UsageSettingsRef, description: 'The settings after the deletion: consent UNDECIDED, no identity.', resolve: (d) => d.usageSettings }),
+    usageSettings: t.field({
+      type: UsageSettingsRef,
+      description: 'The settings after the deletion: consent UNDECIDED, no identity.',
+      resolve: (d) => d.usageSettings,
+    }),
   }),
 });
 
@@ -68,7 +73,9 @@ builder.mutationField('deleteUsageData', (t) =>
     type: DeleteUsageDataPayload,
     nullable: true,
     description: 'Deletes every local event, report and uptime session in one transaction, resets the identity and sets consent back to UNDECIDED.',
-    args: { input: t.arg({ type: DeleteUsageDataInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }) },
+    args: {
+      input: t.arg({ type: DeleteUsageDataInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }),
+    },
     resolve: async (_, { input }, ctx) => {
       const deleted = await ctx.outbox.exclusive(() => deleteUsageData(ctx, input.deleteRemoteData));
       return { ...deleted, usageSettings: settingsView(await loadSettings(ctx.em), ctx.config) };

@@ -55,7 +55,10 @@ const DISPLAY_NAMES: Readonly<Record<string, BambuModel>> = {
 
 /** A model code, a marketing name or one of our model ids → the model; null when unknown. */
 export function modelFromString(value: string): BambuModel | null {
-  const s = value.trim().toUpperCase().replace(/^BAMBU ?LAB\s+/, '');
+  const s = value
+    .trim()
+    .toUpperCase()
+    .replace(/^BAMBU ?LAB\s+/, '');
   const code = s.replace(/-V\d+$/, '');
   return MODEL_CODES[code] ?? DISPLAY_NAMES[s] ?? null;
 }

@@ -35,7 +35,16 @@ test('display names and our own ids are recognised', () => {
 test('the model string wins over the serial; unknown input gives null', () => {
   assert.is(identifyBambuModel({ model: 'N1', serial: '01P00A0000000' }), 'A1 mini');
   assert.is(identifyBambuModel({ model: 'something else', serial: '01P00A0000000' }), 'P1S');
-  for (const input of [{}, { model: '' }, { serial: '' }, { model: 'Ender 3' }, { serial: '239000000' }, { serial: '35F000000' }, { model: 'N8' }, { model: null, serial: null }]) {
+  for (const input of [
+    {},
+    { model: '' },
+    { serial: '' },
+    { model: 'Ender 3' },
+    { serial: '239000000' },
+    { serial: '35F000000' },
+    { model: 'N8' },
+    { model: null, serial: null },
+  ]) {
     assert.is(identifyBambuModel(input), null, JSON.stringify(input));
   }
 });

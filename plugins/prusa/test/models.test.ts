@@ -60,7 +60,8 @@ test('strings as PrusaLink, PrusaSlicer and firmware write them are normalised',
 });
 
 test('unknown input gives null', () => {
-  for (const input of ['', '   ', 'PrusaLink', 'Unknown printer type', '5.1.0', '4.1.0', 'MK2.5S', 'SL1', 'Ender 3', '1.4', '999']) assert.is(id(input), null, input);
+  for (const input of ['', '   ', 'PrusaLink', 'Unknown printer type', '5.1.0', '4.1.0', 'MK2.5S', 'SL1', 'Ender 3', '1.4', '999'])
+    assert.is(id(input), null, input);
   assert.is(identifyPrusaModel({}), null);
   assert.is(identifyPrusaModel({ serial: 'CZPX4720X004XK12345' }), null, 'the serial is not used');
 });
