@@ -1,0 +1,154 @@
+/**
+ * npx tsx bench/summary.ts: p50 of the public statsSummary at 10k installations / 100k reports and
+ * at 100k / 1M, on SQLite and (when it answers) PostgreSQL, and the ratio of the two. The fleet is
+ * seeded in bulk (bench/lib/fleet.ts); first a sample of it is checked against what submitReport
+ * really writes. Sizes: BENCH_SUMMARY_SIZES="10000x10,100000x10" (installations x reports each).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { performance } from 'node:perf_hooks';
+
+import { ManualClock } from '../common/clock.js';
+import type { DatabaseKind } from '../common/db.js';
+import { query, toDate, toInt } from '../common/sql.js';
+import { createAggregatorApp, type AggregatorApp } from '../aggregator/src/app.js';
+import { loadAggregatorConfig } from '../aggregator/src/config.js';
+import { postgresAnswers, throwawayDatabase, type ThrowawayDatabase } from './lib/databases.js';
+import { FLEET_NOW, fleetReport, installationIdOf, openRaw, receivedAt, secretOf, seedFleet } from './lib/fleet.js';
+
+const API_KEY = 'bench-api-key-0123456789';
+const SUMMARY = `{ statsSummary { generatedAt reportsAccepted installationsEverReported activeInstallations lastReportReceivedAt printersOfActiveInstallations
+  printersByType { key count share } printersByModel { key count share } installationsByAppVersion { key count share } installationsByPlatform { key count share }
+  installationsByDeploymentMode { key count share } installationsByCountry { key count share } featureAdoption { feature enabledInstallations share }
+  weekly(weeks: 12) { weekStart reportingInstallations reportsReceived jobsCompletedInReportsReceived } } }`;
+const SUBMIT = `mutation Submit($input: UsageReportInput!) { submitReport(input: $input) { duplicate } }`;
+
+interface Instance {
+  app: AggregatorApp;
+  clock: ManualClock;
+  db: ThrowawayDatabase;
+  gql(query: string, variables?: unknown, headers?: Record<string, string>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function instance(kind: DatabaseKind): Promise<Instance> {
+  const db = await throwawayDatabase(kind);
+  const clock = new ManualClock(new Date(FLEET_NOW));
+  const config = loadAggregatorConfig({
+    LOG_LEVEL: 'silent',
+    AGGREGATOR_API_KEYS: API_KEY,
+    AGGREGATOR_RATE_LIMIT_PER_HOUR: '100000',
+    AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000',
+    AGGREGATOR_DATABASE_URL: db.url,
+  });
+  const app = await createAggregatorApp({ config, clock });
+  return {
+    app,
+    clock,
+    db,
+    async gql(q, variables, headers = {}) {
+      const res = await app.yoga.fetch(
+        'http://bench/graphql',
+        { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: q, variables }) },
+        { req: { socket: { remoteAddress: '127.0.0.1' } } },
+      );
+      const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
+      if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    },
+    async close() {
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Every row of the three tables, decoded the same way whatever the driver returned. */
+async function tables(app: AggregatorApp) {
+  const em = app.services.orm.em.fork();
+  const norm = (row: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => {
+        if (/_at$|^period_|_end$/.test(k)) return [k, toDate(v)?.getTime()];
+        if (['printer_types', 'features', 'payload'].includes(k)) return [k, typeof v === 'string' ? (JSON.parse(v) as unknown) : v];
+        if (typeof v === 'string' && /^\d+$/.test(v) && k !== 'id' && !k.endsWith('_id')) return [k, toInt(v)];
+        return [k, v];
+      }),
+    );
+  const all = async (text: string) => (await query<Record<string, unknown>>(em, text)).map(norm);
+  return {
+    installation: await all('select * from installation order by id'),
+    installation_week: await all('select * from installation_week order by installation_id, week_start'),
+    report: await all('select * from report order by id'),
+  };
+}
+
+/** Seeds a sample in bulk and submits the same reports through submitReport: the rows must be equal. */
+async function checkSample(kind: DatabaseKind, reportsEach: number): Promise<void> {
+  const [seeded, real] = [await instance(kind), await instance(kind)];
+  try {
+    const raw = await openRaw(kind, seeded.db.url);
+    await seedFleet(raw, kind, { from: 0, to: 12, reportsEach });
+    await raw.close();
+    for (let i = 0; i < 12; i++)
+      for (let j = 0; j < reportsEach; j++) {
+        real.clock.set(receivedAt(i, j, reportsEach));
+        const id = installationIdOf(i);
+        await real.gql(SUBMIT, { input: fleetReport(i, j, reportsEach) }, { 'x-api-key': API_KEY, 'x-installation-secret': secretOf(id) });
+      }
+    const [a, b] = [await tables(seeded.app), await tables(real.app)];
+    for (const table of Object.keys(a) as (keyof typeof a)[]) {
+      if (!a[table].length || !isDeepStrictEqual(a[table], b[table]))
+        throw new Error(`${kind}: seeded ${table} rows differ from what submitReport writes:\n${JSON.stringify(a[table][0])}\n${JSON.stringify(b[table][0])}`);
+    }
+    console.log(`${kind}: sample of 12 installations × ${reportsEach} reports: seeded rows equal submitReport's (installation, installation_week, report)`);
+  } finally {
+    await seeded.close();
+    await real.close();
+  }
+}
+
+async function p50(times: number, run: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((x, y) => x - y)[Math.floor(samples.length / 2)];
+}
+
+async function measure(kind: DatabaseKind, installations: number, reportsEach: number) {
+  const t = await instance(kind);
+  try {
+    let start = performance.now();
+    const raw = await openRaw(kind, t.db.url);
+    await seedFleet(raw, kind, { to: installations, reportsEach });
+    if (kind === 'postgresql') await raw.run('analyze');
+    await raw.close();
+    const seedMs = performance.now() - start;
+    start = performance.now();
+    await t.app.services.summary.refresh();
+    const snapshotMs = performance.now() - start;
+    const median = await p50(51, () => t.gql(SUMMARY));
+    return { installations, reports: installations * reportsEach, seedMs, snapshotMs, median };
+  } finally {
+    await t.close();
+  }
+}
+
+const sizes = (process.env.BENCH_SUMMARY_SIZES ?? '10000x10,100000x10').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const kinds: DatabaseKind[] = (await postgresAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+const lines = ['| database | installations / reports | seeded in | snapshot computed in | statsSummary p50 | vs smallest |', '|---|---|---|---|---|---|'];
+for (const kind of kinds) {
+  await checkSample(kind, sizes[0][1]);
+  let base = 0;
+  for (const [n, each] of sizes) {
+    const r = await measure(kind, n, each);
+    base ||= r.median;
+    lines.push(
+      `| ${kind} | ${r.installations.toLocaleString('en')} / ${r.reports.toLocaleString('en')} | ${(r.seedMs / 1000).toFixed(1)} s | ${r.snapshotMs.toFixed(0)} ms | ${r.median.toFixed(2)} ms | ${(r.median / base).toFixed(2)}× |`,
+    );
+    console.log(lines.at(-1));
+  }
+}
+console.log(`\n${lines.join('\n')}`);
