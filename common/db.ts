@@ -1,9 +1,16 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { MikroORM, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type * as MikroOrmPostgres from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
-import pg from 'pg';
+import type * as Pg from 'pg';
+
+// The PostgreSQL driver and client are loaded only for a PostgreSQL URL (both are CommonJS, so a
+// synchronous require does): an installation on SQLite never pays their start-up time and memory.
+const require = createRequire(import.meta.url);
+const postgresDriver = () => (require('@mikro-orm/postgresql') as typeof MikroOrmPostgres).PostgreSqlDriver;
+const pgClient = () => (require('pg') as typeof Pg).Client;
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -68,7 +75,7 @@ export function ormConfig(o: OrmOptions): Options {
       },
     };
   }
-  return { ...common, driver: PostgreSqlDriver, clientUrl: target.location, pool: { min: 0, max: 10 } };
+  return { ...common, driver: postgresDriver(), clientUrl: target.location, pool: { min: 0, max: 10 } };
 }
 
 /** Any fixed number: every process that migrates the same PostgreSQL database takes this lock. */
@@ -82,7 +89,7 @@ const MIGRATION_LOCK = 7_424_011;
 export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(o));
   const target = parseDatabaseUrl(o.url);
-  const lock = target.kind === 'postgresql' ? new pg.Client({ connectionString: target.location }) : null;
+  const lock = target.kind === 'postgresql' ? new (pgClient())({ connectionString: target.location }) : null;
   try {
     if (lock) {
       await lock.connect();
@@ -100,5 +107,5 @@ export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
 
 /** The platform behind an ORM or one of its EntityManagers (both carry the configuration). */
 export function databaseKind(source: Pick<MikroORM, 'config'>): DatabaseKind {
-  return source.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
+  return source.config.get('driver') === SqliteDriver ? 'sqlite' : 'postgresql';
 }

@@ -1,5 +1,4 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { MikroORM } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 
@@ -13,7 +12,7 @@ import { createJob, type Job } from '../common/scheduler.js';
 import { ReportOutbox, type DeliveryOptions } from './jobs/report-outbox.js';
 import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from '../common/logger.js';
-import { loggedMaskedErrors, yogaLogging } from '../common/server-kit.js';
+import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../common/server-kit.js';
 import { localMigrations } from './migrations/index.js';
 import { useErrorCodes } from '../common/error-codes-plugin.js';
 import { useQueryLimits } from '../common/query-limits.js';
@@ -131,7 +130,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     cors: false,
     graphiql: { title: 'Printernizer usage statistics', defaultQuery: DEFAULT_QUERY },
     // Served from this package, not a CDN: installations are often offline.
-    renderGraphiQL,
+    renderGraphiQL: renderGraphiQLOnDemand,
     logging: yogaLogging(logger),
     maskedErrors: loggedMaskedErrors(logger),
     context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet }),
