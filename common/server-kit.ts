@@ -81,7 +81,7 @@ export interface ServeOptions {
  * Listens, logs where, and on SIGTERM or SIGINT drains: stops accepting connections, closes the idle
  * keep-alive ones, lets the requests in flight finish (each connection closes once its answer is
  * out), cuts whatever is left after `shutdownGraceMs`, and only then runs `stop` and exits 0. Closing
- * the database first would fail those requests half-way. A second signal cuts at once.
+ * the database first would fail those requests half-way.
  */
 export function serve(o: ServeOptions): void {
   const graceMs = o.shutdownGraceMs ?? 10_000;
@@ -101,11 +101,8 @@ export function serve(o: ServeOptions): void {
     o.logger.info(o.banner(`http://${o.host}:${port}`));
   });
   const shutdown = async (signal: string) => {
-    if (stopping) {
-      o.logger.warn({ signal }, 'second signal: closing the remaining connections now');
-      server.closeAllConnections();
-      return;
-    }
+    // npm forwards a terminal's SIGINT to the server, which has it already: a repeat means nothing.
+    if (stopping) return;
     stopping = true;
     o.logger.info({ signal, graceMs }, 'shutting down: no new connections, waiting for requests in flight');
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));

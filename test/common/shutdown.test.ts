@@ -56,7 +56,7 @@ test('SHUTDOWN_GRACE_MS is parsed by both configurations: default 10 s, a bad va
   assert.throws(() => loadAggregatorConfig({ SHUTDOWN_GRACE_MS: 'soon' }), /SHUTDOWN_GRACE_MS/);
 });
 
-test('local API: a request in flight at SIGTERM gets its normal answer, new connections are refused, idle keep-alive ones do not hold the exit', async () => {
+test('local API: a request in flight at SIGTERM gets its normal answer (a repeated signal changes nothing), new connections are refused, idle keep-alive ones do not hold the exit', async () => {
   const db = await createTempDatabase('sqlite');
   // A grace period far beyond the test's deadlines: only draining can let the process exit in time.
   const server = startServer('local', { HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, SHUTDOWN_GRACE_MS: '600000' });
@@ -69,6 +69,8 @@ test('local API: a request in flight at SIGTERM gets its normal answer, new conn
     held.sendPart(10);
     server.child.kill('SIGTERM');
     await server.waitForOutput(SHUTTING_DOWN, 'the server to log that it is shutting down');
+    // What a terminal's Ctrl-C under `npm start` adds: npm forwards the SIGINT the server already had.
+    server.child.kill('SIGINT');
     let refused: unknown = null;
     await fetch(`${base}/health`).catch((err: unknown) => (refused = err));
     assert.ok(refused, 'a new connection after SIGTERM is refused');
