@@ -84,7 +84,7 @@ async function health(base: string): Promise<boolean> {
 
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // npm forwards SIGTERM to the server; the whole group goes, so nothing outlives the run.
+  // The whole process group: a SIGTERM to npm alone stops npm and its shell, not the server.
   process.kill(-child.pid!, 'SIGTERM');
   const killed = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
   if (killed) process.kill(-child.pid!, 'SIGKILL');
