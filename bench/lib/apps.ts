@@ -5,7 +5,7 @@ import type { DatabaseKind } from '../../common/db.js';
 import type { UsageReport } from '../../common/report/contract.js';
 import { createAggregatorApp } from '../../aggregator/src/app.js';
 import { loadAggregatorConfig } from '../../aggregator/src/config.js';
-import { createApp } from '../../src/app.js';
+import { createApp, type LocalApp } from '../../src/app.js';
 import { loadLocalConfig } from '../../src/config.js';
 import { throwawayDatabase } from './databases.js';
 
@@ -81,6 +81,9 @@ export async function startAggregator(kind: DatabaseKind): Promise<BenchAggregat
 
 export interface BenchLocalApp {
   ok: ReturnType<typeof strict>;
+  /** The app itself and its database's URL, for a bench that also reads the database directly. */
+  app: LocalApp;
+  url: string;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,8 @@ export async function startLocalApp(kind: DatabaseKind): Promise<BenchLocalApp> 
   const app = await createApp({ config, clock: new ManualClock(BENCH_NOW) });
   return {
     ok: strict(graphql((request) => app.yoga.fetch(request))),
+    app,
+    url: db.url,
     async close() {
       await app.stop();
       await db.drop();
