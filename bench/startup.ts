@@ -6,7 +6,8 @@
  * memory (RSS) of the server process after it has sat idle for a few seconds. With `npm start`
  * or `npm run dev`, npm (and the tsx CLI) sit around the server: their RSS is added in the
  * "whole tree" column. The databases are SQLite files migrated by a first, unmeasured start, so
- * the figures are those of a restart. Figures, never asserted anywhere.
+ * the figures are those of a restart. Figures, never asserted anywhere. npm run bench calls
+ * benchStartup(), which compares only `node dist/...` with `node --import tsx ...`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,9 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+
+import type { BenchRow } from './lib/row.js';
 
 const root = join(import.meta.dirname, '..');
-const runs = Number(process.argv[2] ?? 3);
 const IDLE_MS = 5000;
 
 interface Variant {
@@ -131,41 +134,99 @@ async function measure(v: Variant, env: Record<string, string>): Promise<Sample>
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-if (!existsSync(join(root, 'dist/src/server.js')) || !existsSync(join(root, 'dist/aggregator/src/server.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
+export interface StartupFigures {
+  service: string;
+  name: string;
+  healthMs: number;
+  serverMiB: number;
+  treeMiB: number;
 }
 
-const lines = [
-  `Start-up and idle memory, median of ${runs} runs (interleaved), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, SQLite, idle ${IDLE_MS / 1000} s:`,
-  '',
-  '| service | command | start to /health | server RSS | whole tree RSS |',
-  '|---|---|---|---|---|',
-];
-for (const s of SERVICES) {
-  const dir = mkdtempSync(join(tmpdir(), 'pzs-startup-'));
-  try {
-    const env = s.env(dir);
-    await measure(s.variants[0], env); // migrates the database: later starts are restarts
-    const samples = new Map<string, Sample[]>(s.variants.map((v) => [v.name, []]));
-    for (let r = 0; r < runs; r++) for (const v of s.variants) samples.get(v.name)!.push(await measure(v, env));
-    const figures = s.variants.map((v) => {
-      const xs = samples.get(v.name)!;
-      return {
-        name: v.name,
-        healthMs: median(xs.map((x) => x.healthMs)),
-        serverMiB: median(xs.map((x) => x.serverMiB)),
-        treeMiB: median(xs.map((x) => x.treeMiB)),
-      };
-    });
-    for (const f of figures)
-      lines.push(`| ${s.service} | \`${f.name}\` | ${(f.healthMs / 1000).toFixed(2)} s | ${f.serverMiB.toFixed(0)} MiB | ${f.treeMiB.toFixed(0)} MiB |`);
-    const [built, , tsx] = figures;
-    lines.push(
-      `| ${s.service} | built vs tsx | ${(built.healthMs / tsx.healthMs).toFixed(2)}× | ${(built.serverMiB / tsx.serverMiB).toFixed(2)}× | ${(built.treeMiB / tsx.treeMiB).toFixed(2)}× |`,
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** Median figures of each variant of each service; `only` keeps the variants whose name it matches. */
+export async function startupFigures(o: { runs?: number; only?: (variant: string) => boolean } = {}): Promise<StartupFigures[]> {
+  if (!existsSync(join(root, 'dist/src/server.js')) || !existsSync(join(root, 'dist/aggregator/src/server.js')))
+    throw new Error('dist/ is missing: run `npm run build` first.');
+  const out: StartupFigures[] = [];
+  for (const s of SERVICES) {
+    const variants = s.variants.filter((v) => o.only?.(v.name) ?? true);
+    const dir = mkdtempSync(join(tmpdir(), 'pzs-startup-'));
+    try {
+      const env = s.env(dir);
+      await measure(variants[0], env); // migrates the database: later starts are restarts
+      const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
+      for (let r = 0; r < (o.runs ?? 3); r++) for (const v of variants) samples.get(v.name)!.push(await measure(v, env));
+      for (const v of variants) {
+        const xs = samples.get(v.name)!;
+        out.push({
+          service: s.service,
+          name: v.name,
+          healthMs: median(xs.map((x) => x.healthMs)),
+          serverMiB: median(xs.map((x) => x.serverMiB)),
+          treeMiB: median(xs.map((x) => x.treeMiB)),
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  return out;
 }
-console.log(lines.join('\n'));
+
+/** For npm run bench: each server as deployed (node dist/...) against the same on tsx, on SQLite. */
+export async function benchStartup(o: { runs?: number } = {}): Promise<BenchRow[]> {
+  const figures = await startupFigures({ runs: o.runs, only: (name) => name.startsWith('node ') });
+  const rows: BenchRow[] = [];
+  for (const service of new Set(figures.map((f) => f.service))) {
+    const [built, tsx] = [
+      figures.find((f) => f.service === service && f.name.includes('dist/'))!,
+      figures.find((f) => f.service === service && f.name.includes('tsx'))!,
+    ];
+    const command = built.name.replace(/^node /, '');
+    rows.push(
+      {
+        part: 'startup',
+        database: 'sqlite',
+        measure: `${service}: start to /health, node ${command} vs tsx`,
+        baseline: `${(tsx.healthMs / 1000).toFixed(2)} s`,
+        measured: `${(built.healthMs / 1000).toFixed(2)} s`,
+        ratio: built.healthMs / tsx.healthMs,
+        goal: '≤ 1.5 s',
+        met: built.healthMs <= 1500,
+      },
+      {
+        part: 'startup',
+        database: 'sqlite',
+        measure: `${service}: server RSS at idle, node ${command} vs tsx`,
+        baseline: `${tsx.serverMiB.toFixed(0)} MiB`,
+        measured: `${built.serverMiB.toFixed(0)} MiB`,
+        ratio: built.serverMiB / tsx.serverMiB,
+        goal: '≤ 150 MiB',
+        met: built.serverMiB <= 150,
+      },
+    );
+  }
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const figures = await startupFigures({ runs: Number(process.argv[2] ?? 3) }).catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+  const lines = [
+    `Start-up and idle memory, median of ${process.argv[2] ?? 3} runs (interleaved), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, SQLite, idle ${IDLE_MS / 1000} s:`,
+    '',
+    '| service | command | start to /health | server RSS | whole tree RSS |',
+    '|---|---|---|---|---|',
+  ];
+  for (const service of new Set(figures.map((f) => f.service))) {
+    const mine = figures.filter((f) => f.service === service);
+    for (const f of mine)
+      lines.push(`| ${service} | \`${f.name}\` | ${(f.healthMs / 1000).toFixed(2)} s | ${f.serverMiB.toFixed(0)} MiB | ${f.treeMiB.toFixed(0)} MiB |`);
+    const [built, , tsx] = mine;
+    lines.push(
+      `| ${service} | built vs tsx | ${(built.healthMs / tsx.healthMs).toFixed(2)}× | ${(built.serverMiB / tsx.serverMiB).toFixed(2)}× | ${(built.treeMiB / tsx.treeMiB).toFixed(2)}× |`,
+    );
+  }
+  console.log(lines.join('\n'));
+}

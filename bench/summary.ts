@@ -2,10 +2,12 @@
  * npx tsx bench/summary.ts: p50 of the public statsSummary at 10k installations / 100k reports and
  * at 100k / 1M, on SQLite and (when it answers) PostgreSQL, and the ratio of the two. The fleet is
  * seeded in bulk (bench/lib/fleet.ts); first a sample of it is checked against what submitReport
- * really writes. Sizes: BENCH_SUMMARY_SIZES="10000x10,100000x10" (installations x reports each).
+ * really writes. Sizes: BENCH_SUMMARY_SIZES="10000x10,100000x10" (installations x reports each;
+ * BENCH_QUICK=1 takes a tenth). npm run bench calls benchSummary() per database.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 import { ManualClock } from '../common/clock.js';
 import type { DatabaseKind } from '../common/db.js';
@@ -14,6 +16,7 @@ import { createAggregatorApp, type AggregatorApp } from '../aggregator/src/app.j
 import { loadAggregatorConfig } from '../aggregator/src/config.js';
 import { postgresAnswers, throwawayDatabase, type ThrowawayDatabase } from './lib/databases.js';
 import { FLEET_NOW, fleetReport, installationIdOf, openRaw, receivedAt, secretOf, seedFleet } from './lib/fleet.js';
+import type { BenchRow } from './lib/row.js';
 
 const API_KEY = 'bench-api-key-0123456789';
 const SUMMARY = `{ statsSummary { generatedAt reportsAccepted installationsEverReported activeInstallations lastReportReceivedAt printersOfActiveInstallations
@@ -136,19 +139,68 @@ async function measure(kind: DatabaseKind, installations: number, reportsEach: n
   }
 }
 
-const sizes = (process.env.BENCH_SUMMARY_SIZES ?? '10000x10,100000x10').split(',').map((s) => s.split('x').map(Number) as [number, number]);
-const kinds: DatabaseKind[] = (await postgresAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
-const lines = ['| database | installations / reports | seeded in | snapshot computed in | statsSummary p50 | vs smallest |', '|---|---|---|---|---|---|'];
-for (const kind of kinds) {
-  await checkSample(kind, sizes[0][1]);
-  let base = 0;
-  for (const [n, each] of sizes) {
-    const r = await measure(kind, n, each);
-    base ||= r.median;
-    lines.push(
-      `| ${kind} | ${r.installations.toLocaleString('en')} / ${r.reports.toLocaleString('en')} | ${(r.seedMs / 1000).toFixed(1)} s | ${r.snapshotMs.toFixed(0)} ms | ${r.median.toFixed(2)} ms | ${(r.median / base).toFixed(2)}× |`,
-    );
-    console.log(lines.at(-1));
-  }
+export interface SummaryFigures {
+  database: DatabaseKind;
+  installations: number;
+  reports: number;
+  seedMs: number;
+  snapshotMs: number;
+  median: number;
 }
-console.log(`\n${lines.join('\n')}`);
+
+type Sizes = [installations: number, reportsEach: number][];
+const sizesFrom = (text: string): Sizes => text.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+export const SUMMARY_SIZES: Sizes = sizesFrom(process.env.BENCH_SUMMARY_SIZES ?? (process.env.BENCH_QUICK ? '1000x10,10000x10' : '10000x10,100000x10'));
+
+/** The sample check, then statsSummary's p50 at each size (smallest first) on one database. */
+export async function summaryFigures(kind: DatabaseKind, sizes: Sizes = SUMMARY_SIZES): Promise<SummaryFigures[]> {
+  await checkSample(kind, sizes[0][1]);
+  const out: SummaryFigures[] = [];
+  for (const [n, each] of sizes) out.push({ database: kind, ...(await measure(kind, n, each)) });
+  return out;
+}
+
+const thousands = (n: number) => (n >= 1000 ? `${n / 1000}k` : `${n}`).replace('000k', 'M');
+
+/** For npm run bench: p50 at the largest size vs the smallest, and the time the largest fleet took to seed. */
+export async function benchSummary(o: { db: DatabaseKind; sizes?: Sizes }): Promise<BenchRow[]> {
+  const figures = await summaryFigures(o.db, o.sizes);
+  const [small, large] = [figures[0], figures.at(-1)!];
+  const size = (f: SummaryFigures) => `${thousands(f.installations)}/${thousands(f.reports)}`;
+  const ratio = large.median / small.median;
+  return [
+    {
+      part: 'summary',
+      database: o.db,
+      measure: `statsSummary p50 at ${size(large)} vs ${size(small)} installations/reports`,
+      baseline: `${small.median.toFixed(2)} ms`,
+      measured: `${large.median.toFixed(2)} ms`,
+      ratio,
+      goal: '≤ 1.5×, p50 < 50 ms',
+      met: ratio <= 1.5 && large.median < 50,
+    },
+    {
+      part: 'summary',
+      database: o.db,
+      measure: `seeding ${size(large)} in bulk vs the minute allowed`,
+      baseline: '60 s',
+      measured: `${(large.seedMs / 1000).toFixed(1)} s`,
+      ratio: large.seedMs / 60_000,
+      goal: '≤ 1×',
+      met: large.seedMs <= 60_000,
+    },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const kinds: DatabaseKind[] = (await postgresAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+  const lines = ['| database | installations / reports | seeded in | snapshot computed in | statsSummary p50 | vs smallest |', '|---|---|---|---|---|---|'];
+  for (const kind of kinds) {
+    const figures = await summaryFigures(kind);
+    for (const r of figures)
+      lines.push(
+        `| ${kind} | ${r.installations.toLocaleString('en')} / ${r.reports.toLocaleString('en')} | ${(r.seedMs / 1000).toFixed(1)} s | ${r.snapshotMs.toFixed(0)} ms | ${r.median.toFixed(2)} ms | ${(r.median / figures[0].median).toFixed(2)}× |`,
+      );
+  }
+  console.log(`\n${lines.join('\n')}`);
+}
