@@ -1,6 +1,6 @@
 /**
  * submitReport throughput against `{ __typename }` on the same server and database, in one run:
- *   npx tsx bench/ingest.ts [seconds] [sqlite|postgresql] [redis]
+ *   npx tsx bench/ingest.ts [seconds] [sqlite|postgresql] [redis] [--cpu-prof=DIR]
  * The aggregator runs built, as a user runs it (`node dist/aggregator/src/server.js`, LOG_LEVEL
  * info), on a fresh database: a SQLite file on disk in a temporary folder (WAL, as users run it)
  * or a new PostgreSQL database; with `redis`, the rate limits are counted in Redis. autocannon
@@ -10,6 +10,7 @@
  * run fails when any answer is not a 200 or carries an error.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import autocannon from 'autocannon';
 
@@ -71,11 +72,29 @@ interface Load {
   rps: number;
   p99: number;
   requests: number;
+  /** Server CPU time (user + system, all threads) per request, ms; NaN where /proc is missing. */
+  cpuMs: number;
+}
+
+/** CPU time a process has used so far, ms (Linux /proc; clock ticks of 10 ms). */
+function cpuTimeMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [utime, stime] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 13)
+      .map(Number);
+    return (utime + stime) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** One bounded autocannon run; fails on any non-2xx answer or GraphQL error in a sample of bodies. */
-async function load(base: string, seconds: number, request: autocannon.Request): Promise<Load> {
+async function load(base: string, pid: number, seconds: number, request: autocannon.Request): Promise<Load> {
   let errorBodies = 0;
+  const cpuBefore = cpuTimeMs(pid);
   let firstError = '';
   const result = await autocannon({
     url: `${base}/graphql`,
@@ -93,7 +112,12 @@ async function load(base: string, seconds: number, request: autocannon.Request):
   });
   const non2xx = result.non2xx + result.errors + result.timeouts;
   if (non2xx || errorBodies) throw new Error(`${non2xx} failed requests, ${errorBodies} GraphQL errors, e.g. ${firstError}`);
-  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    cpuMs: (cpuTimeMs(pid) - cpuBefore) / result.requests.total,
+  };
 }
 
 const headers = { 'content-type': 'application/json', 'x-api-key': API_KEY };
@@ -115,8 +139,13 @@ export async function benchIngest(o: IngestOptions): Promise<Row[]> {
     o.nodeArgs,
   );
   try {
-    const typename = await load(server.base, o.seconds, { method: 'POST', path: '/graphql', headers, body: JSON.stringify({ query: '{ __typename }' }) });
-    const submit = await load(server.base, o.seconds, {
+    const typename = await load(server.base, server.child.pid!, o.seconds, {
+      method: 'POST',
+      path: '/graphql',
+      headers,
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    const submit = await load(server.base, server.child.pid!, o.seconds, {
       method: 'POST',
       path: '/graphql',
       setupRequest: (req) => ({
@@ -140,6 +169,13 @@ export async function benchIngest(o: IngestOptions): Promise<Row[]> {
         measured: `${submit.p99} ms`,
         ratio: `${(submit.p99 / typename.p99).toFixed(2)}×`,
       },
+      {
+        // Less sensitive than req/s to other processes on the machine.
+        measure: `${sub}: server CPU per request vs { __typename }`,
+        baseline: `${typename.cpuMs.toFixed(2)} ms`,
+        measured: `${submit.cpuMs.toFixed(2)} ms`,
+        ratio: `${(submit.cpuMs / typename.cpuMs).toFixed(2)}×`,
+      },
     ];
   } finally {
     await server.stop();
@@ -150,7 +186,10 @@ export async function benchIngest(o: IngestOptions): Promise<Row[]> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seconds = Number(process.argv[2] ?? 10);
   const kind = process.argv[3] === 'postgresql' ? 'postgresql' : 'sqlite';
-  const rows = await benchIngest({ db: kind, redis: process.argv.includes('redis'), seconds });
+  // --cpu-prof=DIR writes the server's CPU profile there when it stops (bench/results.md's profile).
+  const profile = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const rows = await benchIngest({ db: kind, redis: process.argv.includes('redis'), seconds, nodeArgs });
   console.log('| measure | baseline | measured | ratio |\n|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.measure} | ${r.baseline} | ${r.measured} | ${r.ratio} |`);
 }

@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { GraphQLError } from 'graphql';
 
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
-import { column, sql } from '../../common/typed-sql.js';
+import { column, fragment, sql } from '../../common/typed-sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
@@ -75,9 +75,10 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   const installationId = report.installation.installationId;
   const payloadHash = canonicalHash(report);
 
-  const known = await secretHashOf(em, installationId);
-  if (known && !safeEqual(known, secretHash)) throw AuthError.wrongSecret();
-  const earlier = await duplicateOf(em, report.reportId, installationId, payloadHash);
+  // One read for both checks: on SQLite every statement waits its turn on the one connection.
+  const seen = await SECRET_AND_STORED_REPORT.one(em, { installationId, reportId: report.reportId });
+  if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  const earlier = seen && duplicateFrom(seen, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
 
   const limit = await s.limiter
@@ -117,11 +118,29 @@ const STORED_REPORT = sql<{ reportId: string }>`select installation_id, payload_
   received_at: column.date,
 });
 
-async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
-  const row = await STORED_REPORT.one(em, { reportId });
-  if (!row) return null;
+const SECRET_AND_STORED_REPORT = sql<{ installationId: string; reportId: string }>`
+  select i.secret_hash, r.installation_id, r.payload_hash, r.received_at
+  from (select 1 as one) probe
+  left join installation i on i.id = ${'installationId'}
+  left join report r on r.id = ${'reportId'}`.returning({
+  secret_hash: column.nullableText,
+  installation_id: column.nullableText,
+  payload_hash: column.nullableText,
+  received_at: column.date,
+});
+
+type StoredReport = { installation_id: string | null; payload_hash: string | null; received_at: Date | null };
+
+/** The duplicate answer when the reportId is stored; refused when it was stored with other content or for another installation. */
+function duplicateFrom(row: StoredReport, reportId: string, installationId: string, payloadHash: string): SubmitResult | null {
+  if (row.installation_id === null) return null;
   if (row.installation_id !== installationId || row.payload_hash !== payloadHash) throw IngestError.reportIdReused();
   return { reportId, installationId, duplicate: true, receivedAt: row.received_at! };
+}
+
+async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
+  const row = await STORED_REPORT.one(em, { reportId });
+  return row ? duplicateFrom(row, reportId, installationId, payloadHash) : null;
 }
 
 /** What an installation's latest report says, as stored on its row. */
@@ -136,10 +155,22 @@ type LatestState = {
   errorCount: number;
 };
 
-const INSERT_INSTALLATION = sql<LatestState & { installationId: string; secretHash: string; receivedAt: Date; periodEnd: Date }>`
+// The first report inserts the installation with its secret; a later one updates the latest state
+// only when its period is not older (a report delivered late must not overwrite newer state) and
+// last_report_at only forwards. When the stored secret differs (two first reports raced with
+// different secrets: the first one stored wins) nothing is updated and no row comes back.
+// One statement instead of insert, secret read and two updates: on SQLite the one connection is
+// held for the whole transaction, so every round trip in it is paid by every waiting submit.
+const newer = (col: string) =>
+  `${col} = case when installation.latest_period_end <= excluded.latest_period_end then excluded.${col} else installation.${col} end`;
+const UPSERT_INSTALLATION = sql<LatestState & { installationId: string; secretHash: string; receivedAt: Date; periodEnd: Date }>`
   insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
   values (${'installationId'}, ${'secretHash'}, ${'receivedAt'}, ${'receivedAt'}, ${'periodEnd'}, ${'appVersion'}, ${'platform'}, ${'deploymentMode'}, ${'countryCode'}, ${'printerCount'}, ${'printerTypes'}, ${'features'}, ${'errorCount'})
-  on conflict (id) do nothing`;
+  on conflict (id) do update set
+    ${fragment(['app_version', 'platform', 'deployment_mode', 'country_code', 'printer_count', 'printer_types', 'features', 'error_count', 'latest_period_end'].map(newer).join(',\n    '))},
+    last_report_at = case when installation.last_report_at < excluded.last_report_at then excluded.last_report_at else installation.last_report_at end
+  where installation.secret_hash = excluded.secret_hash
+  returning id`.returning({ id: column.text });
 
 const INSERT_REPORT = sql<{
   reportId: string;
@@ -153,15 +184,6 @@ const INSERT_REPORT = sql<{
 }>`
   insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload)
   values (${'reportId'}, ${'installationId'}, ${'receivedAt'}, ${'schemaVersion'}, ${'periodStart'}, ${'periodEnd'}, ${'payloadHash'}, ${'payload'})`;
-
-// A report delivered late (an older period) must not overwrite newer state.
-const UPDATE_LATEST_STATE = sql<LatestState & { installationId: string; periodEnd: Date }>`
-  update installation set latest_period_end = ${'periodEnd'}, app_version = ${'appVersion'}, platform = ${'platform'}, deployment_mode = ${'deploymentMode'},
-    country_code = ${'countryCode'}, printer_count = ${'printerCount'}, printer_types = ${'printerTypes'}, features = ${'features'}, error_count = ${'errorCount'}
-  where id = ${'installationId'} and latest_period_end <= ${'periodEnd'}`;
-
-const UPDATE_LAST_REPORT_AT = sql<{ installationId: string; receivedAt: Date }>`
-  update installation set last_report_at = ${'receivedAt'} where id = ${'installationId'} and last_report_at < ${'receivedAt'}`;
 
 const ADD_TO_WEEK = sql<{ weekStart: string; installationId: string; jobsCompleted: number; errors: number }>`
   insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (${'weekStart'}, ${'installationId'}, 1, ${'jobsCompleted'}, ${'errors'})
@@ -184,9 +206,7 @@ async function store(tx: EntityManager, r: UsageReport, secretHash: string, payl
     errorCount: errors,
   };
 
-  await INSERT_INSTALLATION.run(tx, { ...latest, installationId, secretHash, receivedAt, periodEnd });
-  // Two first reports raced with different secrets: the first one stored wins.
-  if (!safeEqual((await secretHashOf(tx, installationId))!, secretHash)) throw AuthError.wrongSecret();
+  if (!(await UPSERT_INSTALLATION.one(tx, { ...latest, installationId, secretHash, receivedAt, periodEnd }))) throw AuthError.wrongSecret();
 
   await INSERT_REPORT.run(tx, {
     reportId: r.reportId,
@@ -198,8 +218,6 @@ async function store(tx: EntityManager, r: UsageReport, secretHash: string, payl
     payloadHash,
     payload: JSON.stringify(r),
   });
-  await UPDATE_LATEST_STATE.run(tx, { ...latest, installationId, periodEnd });
-  await UPDATE_LAST_REPORT_AT.run(tx, { installationId, receivedAt });
   await ADD_TO_WEEK.run(tx, { weekStart: isoWeekStart(receivedAt), installationId, jobsCompleted: r.usage.jobsCompleted, errors });
 }
 
