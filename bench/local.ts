@@ -144,7 +144,6 @@ async function checkSample(t: BenchLocalApp, raw: RawSql, n: number): Promise<vo
 }
 
 const WINDOW = 'report_id is null and occurred_at >= ? and occurred_at < ?';
-const toggle = (a: string) => `${a}.type in ('FEATURE_ENABLED', 'FEATURE_DISABLED') and ${a}.occurred_at < ?`;
 
 /** The SQL a preview needs over the events, as the plain driver runs it: counts by type, errors, feature states. */
 async function rawReport(raw: RawSql) {
@@ -155,11 +154,11 @@ async function rawReport(raw: RawSql) {
     [at(FLOOR), at(END)],
   );
   const features = await raw.all<{ feature: string; type: string }>(
-    `select e.feature, e.type from usage_event e where ${toggle('e')} and not exists (
-       select 1 from usage_event l where l.feature = e.feature and ${toggle('l')}
-         and (l.occurred_at > e.occurred_at or (l.occurred_at = e.occurred_at and l.id > e.id)))
-     order by e.feature`,
-    [at(END), at(END)],
+    `select feature, type from (
+       select feature, type, row_number() over (partition by feature order by occurred_at desc, id desc) as latest
+       from usage_event where type in ('FEATURE_ENABLED', 'FEATURE_DISABLED') and occurred_at < ?) toggles
+     where latest = 1 order by feature`,
+    [at(END)],
   );
   return { byType, errors, features };
 }
@@ -177,10 +176,12 @@ function checkPreview(report: UsageReport, raw: Awaited<ReturnType<typeof rawRep
     appStarts: count('APP_START'),
   };
   const { uptimeHours: _u, ...usage } = report.usage;
-  const errors = raw.errors.reduce((sum, r) => sum + Number(r.n), 0);
-  const reportedErrors = report.errors.reduce((sum, e) => sum + e.count, 0);
-  if (!isDeepStrictEqual(usage, expected) || errors !== reportedErrors || report.features.length !== raw.features.length) {
-    throw new Error(`preview and raw SQL disagree: ${JSON.stringify({ usage, expected, errors, reportedErrors })}`);
+  const key = (e: { errorType: string; component: string | null }) => `${e.errorType}/${e.component ?? ''}`;
+  const errors = raw.errors.map((r) => `${key({ errorType: r.error_type, component: r.component })}=${Number(r.n)}`).sort();
+  const reportedErrors = report.errors.map((e) => `${key(e)}=${e.count}`).sort();
+  const features = raw.features.map((r) => ({ feature: r.feature, enabled: r.type === 'FEATURE_ENABLED' }));
+  if (!isDeepStrictEqual(usage, expected) || !isDeepStrictEqual(errors, reportedErrors) || !isDeepStrictEqual(report.features, features)) {
+    throw new Error(`preview and raw SQL disagree: ${JSON.stringify({ usage, expected, errors, reportedErrors, features, reported: report.features })}`);
   }
 }
 

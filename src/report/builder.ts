@@ -89,16 +89,19 @@ export async function buildReport(input: BuildInput): Promise<UsageReport> {
   return reportContract.fit(report, s.consentedSchemaVersion);
 }
 
-/** Each feature's state at `end`: its latest FEATURE_ENABLED / FEATURE_DISABLED event before then. */
+/**
+ * Each feature's state at `end`: its latest FEATURE_ENABLED / FEATURE_DISABLED event before then
+ * (the higher id breaks a tie). One ranking pass over the toggles, found by the (type, occurred_at)
+ * index: a "no later toggle exists" subquery per toggle was quadratic in the number of toggles.
+ */
 async function featureStates(em: EntityManager, end: Date): Promise<UsageReport['features']> {
-  const toggle = (a: string) => `${a}.type in ('FEATURE_ENABLED', 'FEATURE_DISABLED') and ${a}.occurred_at < ?`;
   const rows = await query<{ feature: string; type: string }>(
     em,
-    `select e.feature, e.type from usage_event e where ${toggle('e')} and not exists (
-       select 1 from usage_event l where l.feature = e.feature and ${toggle('l')}
-         and (l.occurred_at > e.occurred_at or (l.occurred_at = e.occurred_at and l.id > e.id)))
-     order by e.feature`,
-    [end, end],
+    `select feature, type from (
+       select feature, type, row_number() over (partition by feature order by occurred_at desc, id desc) as latest
+       from usage_event where type in ('FEATURE_ENABLED', 'FEATURE_DISABLED') and occurred_at < ?) toggles
+     where latest = 1 order by feature`,
+    [end],
   );
   return rows.map((r) => ({ feature: r.feature, enabled: r.type === 'FEATURE_ENABLED' }));
 }
