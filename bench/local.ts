@@ -146,13 +146,21 @@ async function checkSample(t: BenchLocalApp, raw: RawSql, n: number): Promise<vo
 const WINDOW = 'report_id is null and occurred_at >= ? and occurred_at < ?';
 
 /** The SQL a preview needs over the events, as the plain driver runs it: counts by type, errors, feature states. */
-async function rawReport(raw: RawSql) {
+async function rawReport(raw: RawSql, log?: (line: string) => void) {
   const at = (ms: number) => (raw.kind === 'sqlite' ? ms : new Date(ms));
+  let lap = performance.now();
+  const split = (what: string) => {
+    const now = performance.now();
+    log?.(`${raw.kind}: raw ${what} ${(now - lap).toFixed(0)} ms`);
+    lap = now;
+  };
   const byType = await raw.all<{ type: string; n: unknown }>(`select type, count(*) as n from usage_event where ${WINDOW} group by type`, [at(FLOOR), at(END)]);
+  split('counts by type');
   const errors = await raw.all<{ error_type: string; component: string | null; n: unknown }>(
     `select error_type, component, count(*) as n from usage_event where ${WINDOW} and type = 'ERROR_OCCURRED' group by error_type, component`,
     [at(FLOOR), at(END)],
   );
+  split('error counts');
   const features = await raw.all<{ feature: string; type: string }>(
     `select feature, type from (
        select feature, type, row_number() over (partition by feature order by occurred_at desc, id desc) as latest
@@ -160,6 +168,7 @@ async function rawReport(raw: RawSql) {
      where latest = 1 order by feature`,
     [at(END)],
   );
+  split('feature states');
   return { byType, errors, features };
 }
 
@@ -210,7 +219,7 @@ async function previewGoal(kind: DatabaseKind, log: (line: string) => void): Pro
     start = performance.now();
     const preview = (await t.ok(PREVIEW)) as { reportPreview: { json: UsageReport } };
     log(`${kind}: first preview ${(performance.now() - start).toFixed(0)} ms`);
-    checkPreview(preview.reportPreview.json, await rawReport(raw));
+    checkPreview(preview.reportPreview.json, await rawReport(raw, log));
     // Interleaved, so that neither side gets a warmer cache or a quieter machine.
     const app: number[] = [];
     const plain: number[] = [];
