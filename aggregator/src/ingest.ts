@@ -97,7 +97,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 
   const receivedAt = s.clock.now();
   try {
-    await em.transactional((tx) => store(tx, report, secretHash, payloadHash, receivedAt));
+    await storeReport(s, em, { report, secretHash, payloadHash, receivedAt });
   } catch (raw) {
     // Raw SQL errors arrive unconverted; the driver maps them to MikroORM's exception classes.
     const err = raw instanceof Error && !(raw as GraphQLError).extensions ? em.getDriver().convertException(raw) : raw;
@@ -190,7 +190,58 @@ const ADD_TO_WEEK = sql<{ weekStart: string; installationId: string; jobsComplet
   on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
     jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`;
 
-async function store(tx: EntityManager, r: UsageReport, secretHash: string, payloadHash: string, receivedAt: Date): Promise<void> {
+interface ToStore {
+  report: UsageReport;
+  secretHash: string;
+  payloadHash: string;
+  receivedAt: Date;
+}
+
+interface Waiting extends ToStore {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Per aggregator: the SQLite submits waiting for the next shared transaction. */
+const gathering = new WeakMap<AggregatorServices, Waiting[]>();
+
+/**
+ * Stores one report in a transaction. On SQLite (one connection, so one transaction at a time)
+ * the submits that arrive while a transaction runs wait together and are stored in the next one
+ * (group commit): one BEGIN and COMMIT for all of them instead of each queueing for its own.
+ * When a shared transaction fails, it is rolled back whole and each of its reports is stored again
+ * alone, so one report's refusal (a secret race, a reportId stored meanwhile) is its own answer.
+ */
+function storeReport(s: AggregatorServices, em: EntityManager, item: ToStore): Promise<void> {
+  if (s.kind !== 'sqlite') return em.transactional((tx) => store(tx, item));
+  return new Promise<void>((resolve, reject) => {
+    const waiting = gathering.get(s);
+    if (waiting) waiting.push({ ...item, resolve, reject });
+    else void commitTogether(s, em, [{ ...item, resolve, reject }]);
+  });
+}
+
+async function commitTogether(s: AggregatorServices, em: EntityManager, batch: Waiting[]): Promise<void> {
+  gathering.set(s, batch);
+  const closeBatch = () => {
+    if (gathering.get(s) === batch) gathering.delete(s);
+  };
+  try {
+    await em.transactional(async (tx) => {
+      // The connection is ours: whoever comes now gathers the next batch.
+      closeBatch();
+      for (const item of batch) await store(tx, item);
+    });
+  } catch (err) {
+    closeBatch();
+    if (batch.length === 1) return batch[0].reject(err);
+    for (const item of batch) await em.transactional((tx) => store(tx, item)).then(item.resolve, item.reject);
+    return;
+  }
+  for (const item of batch) item.resolve();
+}
+
+async function store(tx: EntityManager, { report: r, secretHash, payloadHash, receivedAt }: ToStore): Promise<void> {
   const i = r.installation;
   const installationId = i.installationId;
   const periodEnd = new Date(r.period.end);
