@@ -9,11 +9,12 @@
  * Rate limits are set as high as the configuration allows so that every submit is stored: the
  * run fails when any answer is not a 200 or carries an error.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import autocannon from 'autocannon';
 
+import { sampleReport } from './lib/apps.js';
 import { startBuilt } from './lib/built-server.js';
 import { throwawayDatabase } from './lib/databases.js';
 
@@ -39,32 +40,8 @@ const DAY_MS = 86_400_000;
 
 /** A valid report of a new installation for yesterday (UTC), as the local service sends it. */
 function newReportBody(): string {
-  const end = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const input = {
-    reportId: randomUUID(),
-    schemaVersion: 1,
-    installation: {
-      installationId: randomUUID(),
-      appVersion: '2.42.0',
-      runtimeVersion: '20.20.2',
-      platform: 'LINUX',
-      deploymentMode: 'DOCKER',
-      countryCode: 'DE',
-      firstSeenOn: '2026-10-01',
-    },
-    period: { start: new Date(end - DAY_MS).toISOString(), end: new Date(end).toISOString(), days: 1 },
-    fleet: {
-      printerCount: 2,
-      printerTypes: [
-        { type: 'bambu_lab', model: 'P1S', count: 1 },
-        { type: 'prusa', model: 'MK4S', count: 1 },
-      ],
-      partial: false,
-    },
-    usage: { jobsCreated: 10, jobsCompleted: 8, jobsFailed: 1, jobsCancelled: 1, filesDownloaded: 3, filesUploaded: 4, appStarts: 2, uptimeHours: 20 },
-    features: [{ feature: 'timelapse', enabled: true }],
-    errors: [{ errorType: 'timeout', component: 'mqtt', count: 2 }],
-  };
+  const end = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS).toISOString();
+  const input = { ...sampleReport({ end, days: 1 }), errors: [{ errorType: 'timeout', component: 'mqtt', count: 2 }] };
   return JSON.stringify({ query: SUBMIT, variables: { input } });
 }
 
