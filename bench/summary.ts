@@ -13,12 +13,11 @@ import { ManualClock } from '../common/clock.js';
 import type { DatabaseKind } from '../common/db.js';
 import { query, toDate, toInt } from '../common/sql.js';
 import { createAggregatorApp, type AggregatorApp } from '../aggregator/src/app.js';
-import { loadAggregatorConfig } from '../aggregator/src/config.js';
+import { API_KEY, benchAggregatorConfig } from './lib/apps.js';
 import { postgresAnswers, throwawayDatabase, type ThrowawayDatabase } from './lib/databases.js';
 import { FLEET_NOW, fleetReport, installationIdOf, openRaw, receivedAt, secretOf, seedFleet } from './lib/fleet.js';
 import type { BenchRow } from './lib/row.js';
 
-const API_KEY = 'bench-api-key-0123456789';
 const SUMMARY = `{ statsSummary { generatedAt reportsAccepted installationsEverReported activeInstallations lastReportReceivedAt printersOfActiveInstallations
   printersByType { key count share } printersByModel { key count share } installationsByAppVersion { key count share } installationsByPlatform { key count share }
   installationsByDeploymentMode { key count share } installationsByCountry { key count share } featureAdoption { feature enabledInstallations share }
@@ -36,14 +35,7 @@ interface Instance {
 async function instance(kind: DatabaseKind): Promise<Instance> {
   const db = await throwawayDatabase(kind);
   const clock = new ManualClock(new Date(FLEET_NOW));
-  const config = loadAggregatorConfig({
-    LOG_LEVEL: 'silent',
-    AGGREGATOR_API_KEYS: API_KEY,
-    AGGREGATOR_RATE_LIMIT_PER_HOUR: '100000',
-    AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000',
-    AGGREGATOR_DATABASE_URL: db.url,
-  });
-  const app = await createAggregatorApp({ config, clock });
+  const app = await createAggregatorApp({ config: benchAggregatorConfig(db.url), clock });
   return {
     app,
     clock,

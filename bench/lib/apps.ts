@@ -15,7 +15,7 @@ import { throwawayDatabase } from './databases.js';
  * that the bench's report periods and events always fall where it means them to.
  */
 export const BENCH_NOW = '2026-11-28T12:00:00.000Z';
-const API_KEY = 'bench-api-key-0123456789';
+export const API_KEY = 'bench-api-key-0123456789';
 const SUBMIT = `mutation Submit($input: UsageReportInput!) { submitReport(input: $input) { reportId duplicate } }`;
 
 export interface GraphQLAnswer {
@@ -54,16 +54,21 @@ export interface BenchAggregator {
   close(): Promise<void>;
 }
 
-/** The aggregator with the highest rate limits its configuration allows: the bench measures work, not refusals. */
-export async function startAggregator(kind: DatabaseKind): Promise<BenchAggregator> {
-  const db = await throwawayDatabase(kind);
-  const config = loadAggregatorConfig({
+/** The aggregator's configuration with the highest rate limits it allows: the bench measures work, not refusals. */
+export function benchAggregatorConfig(databaseUrl: string) {
+  return loadAggregatorConfig({
     LOG_LEVEL: 'silent',
     AGGREGATOR_API_KEYS: API_KEY,
     AGGREGATOR_RATE_LIMIT_PER_HOUR: '100000',
     AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000',
-    AGGREGATOR_DATABASE_URL: db.url,
+    AGGREGATOR_DATABASE_URL: databaseUrl,
   });
+}
+
+/** The aggregator in-process on a throwaway database, with benchAggregatorConfig. */
+export async function startAggregator(kind: DatabaseKind): Promise<BenchAggregator> {
+  const db = await throwawayDatabase(kind);
+  const config = benchAggregatorConfig(db.url);
   const app = await createAggregatorApp({ config, clock: new ManualClock(BENCH_NOW) });
   const fetch: Fetch = (request) => app.yoga.fetch(request, { req: { socket: { remoteAddress: '127.0.0.1' } } });
   const ok = strict(graphql(fetch, { 'x-api-key': API_KEY }));
