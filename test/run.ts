@@ -1,7 +1,8 @@
 /**
  * Runs every uvu suite file in its own process (two at a time) and ends with the plain line
  * `N passed, N failed`. A file that crashes counts as a failure. PostgreSQL and Redis are probed
- * once: with CI=true they must answer; elsewhere their suites are skipped with one line each.
+ * once, and Chromium looked for: with CI=true they must be there; elsewhere their suites are skipped
+ * with one line each.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join, relative } from 'node:path';
 
 import { postgresReachable } from './helpers/temp-database.js';
 import { redisReachable } from './helpers/redis.js';
+import { browserInstalled, CHROMIUM_PATH } from './helpers/browser.js';
 
 const root = join(import.meta.dirname, '..');
 const ci = process.env.CI === 'true';
@@ -61,6 +63,16 @@ for (const [name, probe, variable] of [
     failed += 1;
   } else if (!up) {
     console.log(`skip: ${name} is unreachable on 127.0.0.1; its suites are skipped (set CI=true to make this a failure).`);
+  }
+}
+{
+  const up = browserInstalled();
+  env.PZS_TEST_BROWSER = up ? '1' : '0';
+  if (!up && ci) {
+    console.log(`FAIL: Chromium is not installed at ${CHROMIUM_PATH} and CI=true: the page suites must run in CI (.ci/run installs it).`);
+    failed += 1;
+  } else if (!up) {
+    console.log(`skip: Chromium is not installed at ${CHROMIUM_PATH}; the page suites are skipped (apt-get install chromium, or set CHROMIUM_PATH).`);
   }
 }
 

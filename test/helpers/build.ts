@@ -13,7 +13,7 @@ export const root = join(import.meta.dirname, '..', '..');
 const dist = join(root, 'dist');
 const marker = join(dist, '.tsbuildinfo');
 const lock = join(dist, '.build-lock');
-const SOURCES = ['src', 'common', 'aggregator/src', 'plugins', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCES = ['src', 'common', 'aggregator/src', 'plugins', 'pages', 'clients', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 /** The compiled entry points, relative to the repository root. */
 export const BUILT = { local: 'dist/src/server.js', aggregator: 'dist/aggregator/src/server.js' } as const;
@@ -23,7 +23,7 @@ function newestSource(path: string): number {
   if (!s.isDirectory()) return /\.(ts|json)$/.test(path) && !path.endsWith('.d.ts') ? s.mtimeMs : 0;
   let newest = 0;
   for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'test') continue;
+    if (name === 'node_modules' || name === 'test' || name === '__generated__') continue;
     newest = Math.max(newest, newestSource(join(path, name)));
   }
   return newest;
@@ -35,9 +35,9 @@ function isFresh(): boolean {
   return SOURCES.every((s) => newestSource(join(root, s)) <= built);
 }
 
-function runTsc(): Promise<void> {
+function runNode(args: string[], what: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -45,7 +45,7 @@ function runTsc(): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (tsc exited ${code}):\n${output}`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${what} exited ${code}):\n${output}`))));
   });
 }
 
@@ -69,7 +69,8 @@ export async function ensureBuilt({ timeoutMs = 240_000 } = {}): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    await runTsc();
+    await runNode([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], 'tsc');
+    await runNode(['--import', 'tsx', join(root, 'scripts', 'build-pages.ts')], 'the page build');
     // tsc leaves an up-to-date output alone, so the marker is touched by hand.
     if (!existsSync(marker)) writeFileSync(marker, '');
     const now = new Date();
