@@ -7,7 +7,6 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import type { Backend } from './backend.js';
 import { CliError, EXIT } from './errors.js';
@@ -49,12 +48,27 @@ class ExportCounter extends Transform {
   }
 }
 
+/** The body chunk by chunk; through `getReader`, because in-process Yoga answers with its own ReadableStream class. */
+async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
 function progress(io: Io, counter: ExportCounter, total: number | null): () => void {
   if (!io.stderr.isTTY) return () => {};
   const draw = () => {
     const share = total ? ` of ${count(total)} (${Math.floor((100 * counter.events) / Math.max(total, 1))}%)` : '';
     io.stderr.write(`\r\x1b[2KExporting: ${count(counter.events)} events${share}, ${bytes(counter.bytes)}`);
   };
+  draw();
   const timer = setInterval(draw, 200);
   return () => {
     clearInterval(timer);
@@ -70,7 +84,7 @@ export async function exportTo(backend: Backend, io: Io, file: string | null, to
   const target: Writable = partial ? createWriteStream(partial, { flags: 'wx' }) : io.stdout;
   const stopProgress = progress(io, counter, total);
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counter, target, { signal, end: partial !== null });
+    await pipeline(Readable.from(chunks(response.body), { objectMode: false }), counter, target, { signal, end: partial !== null });
     if (!counter.complete) throw new CliError('the export stopped before its end; nothing was written');
     if (partial && file) await rename(partial, file);
   } catch (err) {
