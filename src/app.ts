@@ -144,7 +144,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
-    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runScheduled() }),
+    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runCheck() }),
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',
@@ -170,6 +170,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       } catch (err) {
         logger.error({ err }, 'could not record APP_START; statistics go on without it');
       }
+      outbox.jobStarted();
       for (const job of jobs) job.start();
     },
     async stop() {
