@@ -23,9 +23,13 @@ function step(text: string): HTMLElement {
   return el('li', {}, text);
 }
 
-/** The confirmation dialog: what is deleted, the remote choice, then the progress step by step. */
-function deleteDialog(s: SettingsPanelFragment, refresh: () => Promise<void>): { dialog: HTMLDialogElement; open: () => void } {
-  const remote = el('input', { type: 'checkbox', id: 'delete-remote', checked: s.installationId !== null });
+/**
+ * The confirmation dialog: what is deleted, the remote choice, then the progress step by step. It
+ * lives outside the sections (made once, on document.body), so the refresh after a deletion
+ * re-renders the sections without taking the progress away.
+ */
+function deleteDialog(refresh: () => Promise<void>): { dialog: HTMLDialogElement; open: (s: SettingsPanelFragment) => void } {
+  const remote = el('input', { type: 'checkbox', id: 'delete-remote' });
   const progress = el('ol', { class: 'progress', 'aria-live': 'polite' });
   const confirm = el('button', { type: 'button', class: 'btn btn-danger' }, 'Delete everything');
   const cancel = el('button', { type: 'button', class: 'btn btn-secondary' }, 'Cancel');
@@ -82,7 +86,8 @@ function deleteDialog(s: SettingsPanelFragment, refresh: () => Promise<void>): {
     }
   };
   confirm.addEventListener('click', () => void run());
-  const open = () => {
+  const open = (s: SettingsPanelFragment) => {
+    remote.checked = s.installationId !== null;
     replace(progress);
     confirm.hidden = false;
     confirm.disabled = false;
@@ -93,9 +98,15 @@ function deleteDialog(s: SettingsPanelFragment, refresh: () => Promise<void>): {
   return { dialog, open };
 }
 
+let confirmation: ReturnType<typeof deleteDialog> | null = null;
+
 export function renderData(body: HTMLElement, s: SettingsPanelFragment, refresh: () => Promise<void>): void {
   const exportStatus = statusLine();
-  const { dialog, open } = deleteDialog(s, refresh);
+  if (!confirmation) {
+    confirmation = deleteDialog(refresh);
+    document.body.append(confirmation.dialog);
+  }
+  const { open } = confirmation;
   const r = s.remoteDeletionRequest;
   replace(
     body,
@@ -115,7 +126,7 @@ export function renderData(body: HTMLElement, s: SettingsPanelFragment, refresh:
         { class: 'card' },
         el('h3', {}, 'Delete'),
         el('p', {}, 'Removes everything stored here and, if you ask, at the aggregator.'),
-        el('button', { type: 'button', class: 'btn btn-danger', onclick: open }, 'Delete my data…'),
+        el('button', { type: 'button', class: 'btn btn-danger', onclick: () => open(s) }, 'Delete my data…'),
         r
           ? el(
               'p',
@@ -128,6 +139,5 @@ export function renderData(body: HTMLElement, s: SettingsPanelFragment, refresh:
           : null,
       ),
     ),
-    dialog,
   );
 }
