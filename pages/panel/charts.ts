@@ -35,9 +35,10 @@ export interface BarChartOptions {
   unit?: string;
 }
 
-const W = 640;
-const H = 220;
-const PAD = { left: 40, right: 8, top: 10, bottom: 28 };
+// The SVG holds only bars and grid lines and stretches to its box; the numbers around it are
+// HTML, so their text keeps its size at any width (a scaled SVG's labels shrink to nothing at 390 px).
+const W = 600;
+const H = 200;
 
 function niceMax(n: number): number {
   if (n <= 4) return 4;
@@ -50,21 +51,14 @@ export function barChart(o: BarChartOptions): HTMLElement {
     o.stacked ? o.series.reduce((n, s) => n + (s.values[i] ?? 0), 0) : Math.max(0, ...o.series.map((s) => s.values[i] ?? 0)),
   );
   const top = o.max ?? niceMax(Math.max(0, ...totals));
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
-  const slot = plotW / Math.max(1, o.labels.length);
-  const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
+  const slot = W / Math.max(1, o.labels.length);
+  const y = (v: number) => H - (v / top) * H;
   const grid: SVGElement[] = [0, 0.5, 1].map((f) =>
-    svg(
-      'g',
-      { class: 'grid' },
-      svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(top * f), y2: y(top * f) }),
-      svg('text', { x: PAD.left - 6, y: y(top * f) + 4, 'text-anchor': 'end' }, String(Math.round(top * f * 10) / 10)),
-    ),
+    svg('line', { class: 'gridline', x1: 0, x2: W, y1: y(top * f), y2: y(top * f), 'vector-effect': 'non-scaling-stroke' }),
   );
   const bars: SVGElement[] = [];
   o.labels.forEach((label, i) => {
-    const x0 = PAD.left + i * slot;
+    const x0 = i * slot;
     if (o.stacked) {
       let base = 0;
       for (const s of o.series) {
@@ -93,16 +87,22 @@ export function barChart(o: BarChartOptions): HTMLElement {
         );
       });
     }
-    // Every label when they fit, otherwise every other one.
-    if (o.labels.length <= 10 || i % 2 === 0) bars.push(svg('text', { class: 'axis', x: x0 + slot / 2, y: H - 8, 'text-anchor': 'middle' }, label));
   });
   const chart = svg(
     'svg',
-    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${o.id}-t ${o.id}-d`, class: 'chart', preserveAspectRatio: 'xMidYMid meet' },
+    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${o.id}-t ${o.id}-d`, class: 'chart', preserveAspectRatio: 'none' },
     svg('title', { id: `${o.id}-t` }, o.title),
     svg('desc', { id: `${o.id}-d` }, o.description),
     ...grid,
     ...bars,
+  );
+  const yAxis = el('div', { class: 'y-axis', 'aria-hidden': 'true' }, ...[1, 0.5, 0].map((f) => el('span', {}, String(Math.round(top * f * 10) / 10))));
+  // Every label when they fit, otherwise every other one (always the latest day).
+  const last = o.labels.length - 1;
+  const xAxis = el(
+    'div',
+    { class: `x-axis x-${o.labels.length}`, 'aria-hidden': 'true' },
+    ...o.labels.map((label, i) => el('span', {}, o.labels.length <= 7 || (last - i) % 2 === 0 ? label : '')),
   );
   const legend = el(
     'ul',
@@ -125,7 +125,8 @@ export function barChart(o: BarChartOptions): HTMLElement {
     'figure',
     { class: 'figure', id: o.id },
     el('figcaption', {}, o.title, o.unit ? el('span', { class: 'muted' }, ` (${o.unit})`) : null),
-    chart as unknown as Node,
+    el('div', { class: 'plot' }, yAxis, chart as unknown as Node),
+    xAxis,
     legend,
     el('details', {}, el('summary', {}, 'Show the numbers'), el('div', { class: 'table-wrap' }, table)),
   );

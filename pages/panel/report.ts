@@ -2,7 +2,7 @@
 import { SubmitNowDocument, type PanelReportQuery, type ReportSchemaPageQuery, type SettingsPanelFragment } from '../../clients/local/__generated__/graphql.js';
 import { el, replace } from '../shared/dom.js';
 import { gql } from '../shared/graphql.js';
-import { count, instant, json, period } from './format.js';
+import { count, day, instant, json, period } from './format.js';
 import { actionButton, badge, notice, statusLine } from './ui.js';
 
 /** Every field a report may carry, with the version it came in; fields newer than the consent are marked. */
@@ -61,7 +61,7 @@ function inProgress(p: PanelReportQuery['periodInProgress'], s: SettingsPanelFra
   return el(
     'div',
     { class: 'card', id: 'in-progress' },
-    el('h3', {}, 'Recorded since ', instant(p.start)),
+    el('h3', {}, 'In progress since ', day(p.start), ' (UTC)'),
     counts.length ? el('ul', { class: 'counts' }, ...counts) : el('p', { class: 'muted' }, 'Nothing yet.'),
     when,
   );
@@ -98,7 +98,9 @@ export function renderReport(body: HTMLElement, r: PanelReportQuery, s: Settings
         el(
           'p',
           {},
-          s.enabled ? 'Exactly this JSON is sent, nothing else:' : 'Nothing is sent while statistics are off. If you share, exactly this JSON is sent:',
+          ...(s.enabled
+            ? ['It goes out at ', instant(s.nextSubmissionAt), '. Exactly this JSON is sent, nothing else:']
+            : ['Nothing is sent while statistics are off. If you share, exactly this JSON is sent:']),
         ),
         el('pre', { class: 'json', tabindex: 0, 'aria-label': 'The next report as JSON' }, code),
         send,

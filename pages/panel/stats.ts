@@ -58,7 +58,7 @@ export function renderStatistics(body: HTMLElement, d: PanelStatisticsQuery): vo
       tile(String(s?.lastSevenDays.jobsFinished ?? 0), 'jobs finished, last 7 days'),
       tile(String((s?.lastSevenDays.filesUploaded ?? 0) + (s?.lastSevenDays.filesDownloaded ?? 0)), 'files moved, last 7 days'),
       tile(String(s?.lastSevenDays.errorsOccurred ?? 0), 'errors, last 7 days'),
-      tile(`${Math.round(s?.uptimeHours ?? 0)} h`, 'running time measured'),
+      tile(`${(s?.uptimeHours ?? 0) < 10 ? (s?.uptimeHours ?? 0).toFixed(1) : Math.round(s?.uptimeHours ?? 0)} h`, 'running time measured'),
     ),
     s?.firstEventAt ? el('p', { class: 'muted' }, 'Oldest stored event: ', instant(s.firstEventAt), '.') : null,
     el(
