@@ -169,7 +169,9 @@ test('enable, preview, submit: the report reaches the aggregator started with de
   const preview = parse<{ usage: { jobsCompleted: number }; fleet: { printerCount: number } }>(await cli(['preview', '--json'], env));
   assert.equal([preview.usage.jobsCompleted, preview.fleet.printerCount], [3, 2]);
   assert.not.ok(JSON.stringify(preview).includes('Desk MK4S'), 'no printer name in the report');
-  assert.match((await cli(['preview'], env)).stdout, /exactly what would be sent/);
+  const text = (await cli(['preview'], env)).stdout;
+  assert.match(text, /exactly what would be sent/);
+  assert.match(text, /In progress since \d{4}-\d{2}-\d{2}: /);
   const sent = await cli(['submit', '--json'], env);
   assert.is(sent.code, 0, sent.stderr);
   assert.is(parse<{ status: string }>(sent).status, 'SENT');
@@ -208,7 +210,8 @@ test('delete needs --yes off a terminal, asks on one, and deletes with --yes', a
   assert.is(r.code, 0, r.stderr);
   const d = parse<{ deletedEventCount: number; deletedSubmissionCount: number; remoteDeletion: string }>(r);
   assert.equal([d.deletedEventCount, d.deletedSubmissionCount], [5, 1]);
-  assert.ok(['QUEUED', 'DONE'].includes(d.remoteDeletion));
+  assert.is(d.remoteDeletion, 'DONE', 'the aggregator confirmed at once');
+  assert.is(await reportsAccepted(), 0, 'the aggregator no longer counts the deleted installation');
   const s = parse<{ consent: string; storedEvents: number }>(await cli(['status', '--json'], env));
   assert.equal([s.consent, s.storedEvents], ['UNDECIDED', 0]);
 });

@@ -54,6 +54,8 @@ test('the demo delivers reports to its aggregator, and SIGINT stops both servers
     assert.ok(summary.reportsAccepted >= 1, 'the aggregator received the report');
     assert.ok(summary.printersByModel.length > 0, 'with the sample fleet');
     assert.is((await fetch(`${local}/health`)).status, 200);
+    const panel = await fetch(`${local}/`, { headers: { accept: 'text/html' } });
+    assert.is(panel.status, 200, 'the privacy panel the demo points at is served');
     child.kill('SIGINT');
     assert.is(await withDeadline(exit, { timeoutMs: 30_000, message: 'the demo to stop after SIGINT' }), 0, output);
     assert.not.ok(existsSync(folder), 'the folder is removed');

@@ -2,7 +2,7 @@ import { OptInDocument, OptOutDocument } from '../../../clients/local/__generate
 import { execute } from '../backend.js';
 import { defineCommand } from '../command.js';
 import { clean, json, line, when } from '../output.js';
-import { offReason } from './status.js';
+import { offReason, remoteDeletionText } from './status.js';
 
 export const enable = defineCommand({
   name: 'enable',
@@ -31,7 +31,7 @@ export const disable = defineCommand({
     if (!s) return;
     if (asJson) return json(io, s);
     line(io, 'Statistics are OFF: nothing more is sent. The events stay on this machine (`printernizer-stats delete` removes them).');
-    if (s.remoteDeletion === 'QUEUED') line(io, 'Deletion at the aggregator: requested; it is retried until the aggregator confirms.');
-    if (s.remoteDeletion === 'DONE') line(io, 'Deletion at the aggregator: done.');
+    if (s.remoteDeletion !== 'NOT_REQUESTED')
+      line(io, `Deletion at the aggregator: ${remoteDeletionText(s.remoteDeletionRequest, s.remoteDeletion, io.now())}.`);
   },
 });

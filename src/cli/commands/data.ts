@@ -6,6 +6,7 @@ import { defineCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import { exportTo } from '../export-stream.js';
 import { bytes, count, json, line, type Io } from '../output.js';
+import { remoteDeletionText } from './status.js';
 
 export const exportData = defineCommand({
   name: 'export',
@@ -55,8 +56,7 @@ export const deleteData = defineCommand({
     if (!r) return;
     if (asJson) return json(io, r);
     line(io, `Deleted ${count(r.deletedEventCount)} events and ${count(r.deletedSubmissionCount)} reports. Statistics are off until you opt in again.`);
-    if (r.remoteDeletion === 'QUEUED')
-      line(io, 'Deletion at the aggregator: requested; it is retried until the aggregator confirms (`printernizer-stats status`).');
-    if (r.remoteDeletion === 'DONE') line(io, 'Deletion at the aggregator: done.');
+    if (r.remoteDeletion !== 'NOT_REQUESTED')
+      line(io, `Deletion at the aggregator: ${remoteDeletionText(r.remoteDeletionRequest, r.remoteDeletion, io.now())}.`);
   },
 });

@@ -1,4 +1,4 @@
-import { ReportPreviewPageDocument, SubmitNowDocument } from '../../../clients/local/__generated__/graphql.js';
+import { CliPeriodInProgressDocument, ReportPreviewPageDocument, SubmitNowDocument } from '../../../clients/local/__generated__/graphql.js';
 import { execute } from '../backend.js';
 import { defineCommand } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
@@ -16,6 +16,17 @@ export const preview = defineCommand({
     line(io, 'This is exactly what would be sent, nothing else; nothing has been sent:');
     line(io);
     line(io, JSON.stringify(r.json, null, 2));
+    const { periodInProgress: p } = await execute(backend, CliPeriodInProgressDocument, {});
+    const counts = Object.entries(p.usage)
+      .filter(([k, v]) => k !== '__typename' && typeof v === 'number' && v > 0)
+      .map(([k, v]) => `${k} ${v}`);
+    const errors = p.errors.reduce((n, e) => n + e.count, 0);
+    line(io);
+    line(io, `In progress since ${p.start.slice(0, 10)}: ${[...counts, ...(errors ? [`errors ${errors}`] : [])].join(', ') || 'nothing recorded yet'}.`);
+    line(
+      io,
+      `These go in the report for the period ending ${p.end.slice(0, 10)}${p.sendsAt ? `, sent ${when(p.sendsAt, io.now())}` : ', sent once statistics are on'}.`,
+    );
   },
 });
 

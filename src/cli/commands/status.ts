@@ -1,4 +1,10 @@
-import { CliStatusDocument, type CliStatusQuery, type SettingsPanelFragment } from '../../../clients/local/__generated__/graphql.js';
+import {
+  CliStatusDocument,
+  type CliStatusQuery,
+  type RemoteDeletionProgressFragment,
+  type RemoteDeletionState,
+  type SettingsPanelFragment,
+} from '../../../clients/local/__generated__/graphql.js';
 import { execute } from '../backend.js';
 import { defineCommand } from '../command.js';
 import { clean, count, json, line, when } from '../output.js';
@@ -11,6 +17,13 @@ export function offReason(s: SettingsPanelFragment): string | null {
     return 'nobody has decided yet: statistics are opt-in. `printernizer-stats preview` shows what would be sent, `printernizer-stats enable` opts in.';
   if (s.consent === 'DENIED') return 'you opted out. `printernizer-stats enable` opts in again.';
   return null;
+}
+
+/** A remote deletion's progress in words: done, or why not yet and when it is tried again. */
+export function remoteDeletionText(r: RemoteDeletionProgressFragment | null | undefined, state: RemoteDeletionState, now: Date): string {
+  if (state === 'DONE') return `done${r?.doneAt ? ` ${when(r.doneAt, now)}` : ''}`;
+  if (!r) return 'requested, not yet confirmed';
+  return `requested, not yet confirmed${r.lastError ? ` (${clean(r.lastError)})` : ''}; tried again ${when(r.nextAttemptAt, now)}`;
 }
 
 function statusJson(d: CliStatusQuery) {
@@ -48,8 +61,7 @@ export const status = defineCommand({
         );
     }
     if (s.installationId) line(io, `  Installation: ${clean(s.installationId)} (country ${s.shareCountry ? 'shared' : 'withheld'})`);
-    if (s.remoteDeletion !== 'NOT_REQUESTED')
-      line(io, `  Deletion at the aggregator: ${s.remoteDeletion === 'DONE' ? 'done' : 'requested, not yet confirmed'}`);
+    if (s.remoteDeletion !== 'NOT_REQUESTED') line(io, `  Deletion at the aggregator: ${remoteDeletionText(s.remoteDeletionRequest, s.remoteDeletion, now)}`);
     const latest = d.submissions?.edges[0]?.node;
     line(
       io,
