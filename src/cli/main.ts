@@ -3,6 +3,12 @@
 import { EXIT } from './errors.js';
 import { runCli } from './run.js';
 
+// `printernizer-stats export | head`: the reader has what it wanted; that is no failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.OK);
+  throw err;
+});
+
 const controller = new AbortController();
 process.on('SIGINT', () => {
   // The first Ctrl-C lets long work clean up (an export removes its partial file); a second one, or slow cleanup, ends it.

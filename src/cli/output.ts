@@ -43,6 +43,9 @@ export function when(iso: string | null | undefined, now: Date): string {
 
 export const count = (n: number) => n.toLocaleString('en');
 
+/** `1 report`, `3 reports`. */
+export const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;

@@ -2,7 +2,7 @@ import { CliPeriodInProgressDocument, ReportPreviewPageDocument, SubmitNowDocume
 import { execute } from '../backend.js';
 import { defineCommand } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
-import { clean, json, line, when } from '../output.js';
+import { clean, json, line, plural, when } from '../output.js';
 
 export const preview = defineCommand({
   name: 'preview',
@@ -12,7 +12,7 @@ export const preview = defineCommand({
   async run({ io, backend, json: asJson }) {
     const { reportPreview: r } = await execute(backend, ReportPreviewPageDocument, {});
     if (asJson) return json(io, r.json);
-    line(io, `The next report covers ${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)} (${r.period.days} days, UTC, end excluded).`);
+    line(io, `The next report covers ${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)} (${plural(r.period.days, 'day')}, UTC, end excluded).`);
     line(io, 'This is exactly what would be sent, nothing else; nothing has been sent:');
     line(io);
     line(io, JSON.stringify(r.json, null, 2));

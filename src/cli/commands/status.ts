@@ -7,7 +7,7 @@ import {
 } from '../../../clients/local/__generated__/graphql.js';
 import { execute } from '../backend.js';
 import { defineCommand } from '../command.js';
-import { clean, count, json, line, when } from '../output.js';
+import { clean, json, line, plural, when } from '../output.js';
 
 /** Why statistics are off, in words, or null when they are on. */
 export function offReason(s: SettingsPanelFragment): string | null {
@@ -65,7 +65,7 @@ export const status = defineCommand({
     const latest = d.submissions?.edges[0]?.node;
     line(
       io,
-      `  Stored here:  ${count(d.usageEvents?.totalCount ?? 0)} events, ${count(d.submissions?.totalCount ?? 0)} reports${latest ? ` (latest: ${latest.status})` : ''}`,
+      `  Stored here:  ${plural(d.usageEvents?.totalCount ?? 0, 'event')}, ${plural(d.submissions?.totalCount ?? 0, 'report')}${latest ? ` (latest: ${latest.status})` : ''}`,
     );
   },
 });
