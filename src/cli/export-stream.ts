@@ -77,7 +77,14 @@ function progress(io: Io, counter: ExportCounter, total: number | null): () => v
 }
 
 export async function exportTo(backend: Backend, io: Io, file: string | null, total: number | null, signal: AbortSignal): Promise<ExportResult> {
-  const response = await backend.fetch('/usage-data/export', { signal });
+  const interrupted = () => new CliError('export interrupted; nothing was written', EXIT.INTERRUPTED, 'INTERRUPTED');
+  let response: Response;
+  try {
+    response = await backend.fetch('/usage-data/export', { signal });
+  } catch (err) {
+    if (signal.aborted) throw interrupted();
+    throw err;
+  }
   if (!response.ok || !response.body) throw new CliError(`the export failed: ${backend.target} answered HTTP ${response.status}`);
   const counter = new ExportCounter();
   const partial = file ? `${file}.partial` : null;
@@ -91,7 +98,7 @@ export async function exportTo(backend: Backend, io: Io, file: string | null, to
     // Someone else's partial file is left alone.
     if ((err as { code?: string }).code === 'EEXIST') throw new CliError(`${partial} exists: another export may be running; remove it and try again`);
     if (partial) await rm(partial, { force: true });
-    if (signal.aborted) throw new CliError('export interrupted; nothing was written', EXIT.INTERRUPTED, 'INTERRUPTED');
+    if (signal.aborted) throw interrupted();
     if (err instanceof CliError) throw err;
     throw new CliError(`the export failed: ${(err as Error).message}`);
   } finally {

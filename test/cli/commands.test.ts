@@ -198,6 +198,15 @@ test('export to a file (parses, every event), to stdout, and with progress on a 
   assert.match(tty.stdout, /Exported 5 events/);
 });
 
+test('export interrupted by Ctrl-C exits 130 and leaves neither the file nor its partial', async () => {
+  const file = join(folder, 'interrupted.json');
+  const r = await cli(['export', file], env, { tty: true, interruptWhen: /Exporting:/ });
+  assert.is(r.code, 130, r.stderr);
+  assert.match(r.stderr, /export interrupted; nothing was written/);
+  assert.not.ok(existsSync(file));
+  assert.not.ok(existsSync(`${file}.partial`));
+});
+
 test('delete needs --yes off a terminal, asks on one, and deletes with --yes', async () => {
   const refused = await cli(['delete'], env);
   assert.is(refused.code, 2);

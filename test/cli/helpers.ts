@@ -14,23 +14,35 @@ export interface CliResult {
 
 class Capture extends Writable {
   text = '';
-  constructor(readonly isTTY = false) {
+  constructor(
+    readonly isTTY = false,
+    private readonly onText: (text: string) => void = () => {},
+  ) {
     super();
   }
   override _write(chunk: Buffer, _: BufferEncoding, done: () => void) {
     this.text += chunk.toString();
+    this.onText(this.text);
     done();
   }
 }
 
 /** The CLI in this process: the same runCli the executable calls, on the given environment. */
-export async function cli(argv: string[], env: Record<string, string>, { tty = false, input = '' } = {}): Promise<CliResult> {
+export async function cli(
+  argv: string[],
+  env: Record<string, string>,
+  { tty = false, input = '', interruptWhen }: { tty?: boolean; input?: string; interruptWhen?: RegExp } = {},
+): Promise<CliResult> {
+  // Ctrl-C as main.ts delivers it: the signal is aborted once stderr shows `interruptWhen`.
+  const controller = new AbortController();
   const stdout = new Capture(false);
-  const stderr = new Capture(tty);
+  const stderr = new Capture(tty, (text) => {
+    if (interruptWhen?.test(text)) controller.abort();
+  });
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   stdin.end(input);
   const io: Io = { stdout, stderr, stdin, env: { TZ: 'Europe/Berlin', ...env }, now: () => new Date() };
-  const code = await runCli(argv, io);
+  const code = await runCli(argv, io, { signal: controller.signal });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
