@@ -4,12 +4,13 @@
  * printer name, and screenshots at desktop and phone width (test-results/screenshots/panel-*.png).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { launchBrowser, testBrowserAvailable, type TestBrowser } from '../helpers/browser.js';
+import { launchBrowser, SCREENSHOT_DIR, testBrowserAvailable, type TestBrowser } from '../helpers/browser.js';
 import { startStack, type Stack } from './stack.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -134,6 +135,8 @@ if (!testBrowserAvailable()) {
     const progress = (await page.locator('#in-progress').textContent()) ?? '';
     assert.match(progress, /1 job completed/);
     assert.match(progress, /These will be in the report for .+, sent on /);
+    // The top of the page after opting in, as the README shows it (docs/panel.png is a copy of one good run).
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'panel-desktop-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 2500 } });
   });
 
   test('the ledger: send now, then the exact payload the aggregator accepted', async ({ page, stack }) => {
