@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { launchBrowser, SCREENSHOT_DIR, testBrowserAvailable, type TestBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from './stack.js';
+import { sqliteRun, startLocal, startStack, type Stack } from './stack.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const HOSTILE_FLAG = '<img src=x onerror="window.__pwned=1">';
@@ -202,6 +202,30 @@ if (!testBrowserAvailable()) {
     assert.is(await stack.aggregatorRows('installation'), 0, 'and so is the installation');
     await dialog.getByRole('button', { name: 'Close' }).click();
     assert.match((await page.locator('#consent .state-current h3').textContent()) ?? '', /Not decided yet/);
+  });
+
+  test('banners: the kill switch is named, and an older consent asks again', async ({ browser, stack }) => {
+    const local = await startLocal({ DO_NOT_TRACK: '1' });
+    try {
+      await stack.gql(local.base, `mutation { optInUsageStatistics { usageSettings { consent } } }`);
+      // An installation that agreed to an older report schema than this server builds.
+      await sqliteRun(local.db.url, 'update usage_settings set consented_schema_version = 0');
+      const { page, errors } = await browser.newPage({ width: 1280, height: 900 });
+      await page.goto(`${local.base}/`);
+      await loaded(page, 1);
+      const alerts = page.locator('#consent .notice');
+      assert.match((await alerts.nth(0).textContent()) ?? '', /The environment variable DO_NOT_TRACK is set, so nothing is sent/);
+      assert.match((await alerts.nth(1).textContent()) ?? '', /You agreed to report schema version 0; this version is 1/);
+      assert.ok((await page.locator('#collect .badge', { hasText: 'new since your consent' }).count()) > 10, 'the newer fields are marked');
+      assert.match((await page.locator('#consent .facts').textContent()) ?? '', /never, while statistics are off/);
+      await browser.screenshot(page, 'panel-banners');
+      await andRefresh(page, () => page.getByRole('button', { name: 'Agree to version 1' }).click());
+      assert.is(await page.locator('#consent .notice', { hasText: 'Reports can now carry more fields' }).count(), 0, 'agreeing again ends it');
+      assert.equal(errors, []);
+      await page.context().close();
+    } finally {
+      await local.close();
+    }
   });
 
   test('no console error, page error or CSP violation on the way', ({ errors, dialogs }) => {
