@@ -22,9 +22,9 @@ import { errorText, notice, section } from './ui.js';
 
 const sections = {
   consent: section('consent', 'Your choice', 'Statistics are off unless you switch them on. Here is what each choice means.'),
-  collect: section('collect', 'What we collect', 'Every field a report can carry, from the report contract itself, and the schema version it came in.'),
   report: section('report', 'Next report', 'The next report exactly as it would be sent, and what has been recorded since.'),
   stats: section('statistics', 'Your statistics', 'Computed here from the events on this machine. None of these charts is sent anywhere.'),
+  collect: section('collect', 'What we collect', 'Every field a report can carry, from the report contract itself, and the schema version it came in.'),
   ledger: section('ledger', 'Sent reports', 'Every report built on this machine, with its exact payload: what was sent, when, and what went wrong.'),
   data: section('data', 'Your data', 'Take a copy of everything, or delete everything.'),
   fleet: section('fleet', 'Printers and plugins', 'What the report counts the printers from.'),

@@ -95,6 +95,10 @@ export function renderReport(body: HTMLElement, r: PanelReportQuery, s: Settings
         'div',
         { class: 'card' },
         el('h3', {}, 'Next report: ', period(r.reportPreview.period.start, r.reportPreview.period.end)),
+        // Right after a report went out, the next one's period has only begun: say so.
+        new Date(r.reportPreview.period.end).getTime() > Date.now()
+          ? el('p', { class: 'muted' }, 'Its period has only begun: the days up to the next midnight, so far. More days are added until it is due.')
+          : null,
         el(
           'p',
           {},

@@ -4,13 +4,14 @@
  * printer name, and screenshots at desktop and phone width (test-results/screenshots/panel-*.png).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { launchBrowser, testBrowserAvailable, type TestBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from './stack.js';
+import { launchBrowser, SCREENSHOT_DIR, testBrowserAvailable, type TestBrowser } from '../helpers/browser.js';
+import { sqliteRun, startLocal, startStack, type Stack } from './stack.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const HOSTILE_FLAG = '<img src=x onerror="window.__pwned=1">';
@@ -134,6 +135,8 @@ if (!testBrowserAvailable()) {
     const progress = (await page.locator('#in-progress').textContent()) ?? '';
     assert.match(progress, /1 job completed/);
     assert.match(progress, /These will be in the report for .+, sent on /);
+    // The top of the page after opting in, as the README shows it (docs/panel.png is a copy of one good run).
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'panel-desktop-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 2500 } });
   });
 
   test('the ledger: send now, then the exact payload the aggregator accepted', async ({ page, stack }) => {
@@ -199,6 +202,30 @@ if (!testBrowserAvailable()) {
     assert.is(await stack.aggregatorRows('installation'), 0, 'and so is the installation');
     await dialog.getByRole('button', { name: 'Close' }).click();
     assert.match((await page.locator('#consent .state-current h3').textContent()) ?? '', /Not decided yet/);
+  });
+
+  test('banners: the kill switch is named, and an older consent asks again', async ({ browser, stack }) => {
+    const local = await startLocal({ DO_NOT_TRACK: '1' });
+    try {
+      await stack.gql(local.base, `mutation { optInUsageStatistics { usageSettings { consent } } }`);
+      // An installation that agreed to an older report schema than this server builds.
+      await sqliteRun(local.db.url, 'update usage_settings set consented_schema_version = 0');
+      const { page, errors } = await browser.newPage({ width: 1280, height: 900 });
+      await page.goto(`${local.base}/`);
+      await loaded(page, 1);
+      const alerts = page.locator('#consent .notice');
+      assert.match((await alerts.nth(0).textContent()) ?? '', /The environment variable DO_NOT_TRACK is set, so nothing is sent/);
+      assert.match((await alerts.nth(1).textContent()) ?? '', /You agreed to report schema version 0; this version is 1/);
+      assert.ok((await page.locator('#collect .badge', { hasText: 'new since your consent' }).count()) > 10, 'the newer fields are marked');
+      assert.match((await page.locator('#consent .facts').textContent()) ?? '', /never, while statistics are off/);
+      await browser.screenshot(page, 'panel-banners');
+      await andRefresh(page, () => page.getByRole('button', { name: 'Agree to version 1' }).click());
+      assert.is(await page.locator('#consent .notice', { hasText: 'Reports can now carry more fields' }).count(), 0, 'agreeing again ends it');
+      assert.equal(errors, []);
+      await page.context().close();
+    } finally {
+      await local.close();
+    }
   });
 
   test('no console error, page error or CSP violation on the way', ({ errors, dialogs }) => {

@@ -41,6 +41,37 @@ function countRows(file: string, table: string): Promise<number> {
   });
 }
 
+/** Runs one statement on a SQLite file: the state no API call can reach (an older consent). */
+export function sqliteRun(url: string, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(url.replace(/^sqlite:/, ''), (err) => {
+      if (err) return reject(err);
+      db.run(sql, (e: Error | null) => {
+        db.close();
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  });
+}
+
+/** One more local server on its own SQLite file, started with `env` (a kill switch, say). */
+export async function startLocal(env: Record<string, string>): Promise<{ base: string; db: TempDatabase; close(): Promise<void> }> {
+  await ensureBuilt();
+  const db = await createTempDatabase('sqlite');
+  const server = startServer('local', { HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, USAGE_STATS_STARTUP_DELAY: '86400', ...env });
+  const close = async () => {
+    await stop(server);
+    await db.drop();
+  };
+  try {
+    return { base: await withDeadline(server.url, { timeoutMs: 60_000, message: 'the local API to print its address' }), db, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 async function stop(server: ServerProcess): Promise<void> {
   if (server.child.exitCode !== null) return;
   server.child.kill('SIGTERM');
