@@ -50,7 +50,7 @@ export async function importPlugin(source: PluginSource, options: HostOptions): 
     worker.terminate();
     // Stand-ins with the same typeof, so validateManifest words the refusal as for an in-process module.
     const standIn: Record<string, unknown> = { undefined: undefined, null: null, array: [], function: () => {}, string: '', number: 0, boolean: false };
-    return { spec: source.spec, exported: standIn[loaded.typeOf] ?? Symbol(loaded.typeOf), worker: null };
+    return { spec: source.spec, exported: loaded.typeOf in standIn ? standIn[loaded.typeOf] : Symbol(loaded.typeOf), worker: null };
   }
   if (loaded.kind === 'uncloneable') {
     worker.terminate();
