@@ -102,10 +102,10 @@ export class HostedPlugin {
 
   /** Runs setup once: PLUGIN_SETUP_FAILED when it throws or times out. */
   async setup(): Promise<void> {
-    const setup = this.definition.setup;
-    if (!setup) return;
+    const d = this.definition;
+    if (!d.setup) return;
     try {
-      await this.#call('setup', (signal) => setup.call(this.definition, { signal, logger: this.options.logger }));
+      await this.#call('setup', (signal) => d.setup!({ signal, logger: this.options.logger }));
     } catch (err) {
       this.#worker?.terminate();
       throw PluginError.setupFailed(this.name, (err as Error).message);
@@ -123,11 +123,11 @@ export class HostedPlugin {
   async identifyModel(typeId: string, input: IdentifyModelInput): Promise<string | null> {
     const type = this.type(typeId);
     if (!type) throw new Error(`plugin "${this.name}" does not provide printer type "${typeId}"`);
-    const identify = this.definition.identifyModel;
+    const d = this.definition;
     let identified: unknown = null;
-    if (identify) {
+    if (d.identifyModel) {
       try {
-        identified = await this.#call('identifyModel', () => identify.call(this.definition, { model: input.model ?? null, serial: input.serial ?? null }));
+        identified = await this.#call('identifyModel', () => d.identifyModel!({ model: input.model ?? null, serial: input.serial ?? null }));
       } catch (err) {
         this.options.logger.warn('identifyModel failed; the model is taken from the input alone', { code: (err as PluginError).code });
       }
@@ -141,18 +141,18 @@ export class HostedPlugin {
    */
   async collectFleet(printers: readonly HostPrinter[]): Promise<FleetCount[]> {
     const own = printers.filter((p) => this.type(p.type)).map((p) => ({ id: p.id, type: p.type, model: p.model }));
-    const collect = this.definition.collectFleet;
-    const raw = collect
-      ? await this.#call('collectFleet', (signal) => collect.call(this.definition, { printers: own, signal, logger: this.options.logger }))
+    const d = this.definition;
+    const raw = d.collectFleet
+      ? await this.#call('collectFleet', (signal) => d.collectFleet!({ printers: own, signal, logger: this.options.logger }))
       : countByModel(own);
     return checkFleetResult(this.name, this.definition.printerTypes, raw);
   }
 
   /** Runs teardown (failures are thrown for the caller to log) and stops the worker. */
   async teardown(): Promise<void> {
-    const teardown = this.definition.teardown;
+    const d = this.definition;
     try {
-      if (teardown && (!this.#worker || this.#worker.running)) await this.#call('teardown', () => teardown.call(this.definition));
+      if (d.teardown && (!this.#worker || this.#worker.running)) await this.#call('teardown', () => d.teardown!());
     } finally {
       this.#worker?.terminate();
     }
