@@ -14,6 +14,7 @@ import { applyRetention } from './jobs/retention.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../common/server-kit.js';
 import { localMigrations } from './migrations/index.js';
+import { panelRoute } from './panel.js';
 import { useErrorCodes } from '../common/error-codes-plugin.js';
 import { useQueryLimits } from '../common/query-limits.js';
 import { collectFleet, hostPrinters } from './plugins/fleet.js';
@@ -139,12 +140,14 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       useErrorCodes(),
       useQueryLimits({ maxDepth: 12, maxAliases: 20, maxCost: 20000, maxTokens: 5000, maxDirectives: 20 }),
       exportRoute({ orm, clock, logger }),
+      // The privacy panel at / (pages/panel, bundled into dist/pages/panel).
+      panelRoute(),
     ],
   });
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
-    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runScheduled() }),
+    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runCheck() }),
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',
@@ -170,6 +173,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
       } catch (err) {
         logger.error({ err }, 'could not record APP_START; statistics go on without it');
       }
+      outbox.jobStarted();
       for (const job of jobs) job.start();
     },
     async stop() {

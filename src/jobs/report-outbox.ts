@@ -30,7 +30,22 @@ export interface DeliveryOptions {
 }
 
 /** The settings the outbox reads: consent switches, cadence and the aggregator's address. */
-export type OutboxConfig = Pick<LocalConfig, 'killSwitch' | 'submissionIntervalDays' | 'endpoint' | 'apiKey' | 'submitTimeoutMs' | 'retryCount'>;
+export type OutboxConfig = Pick<
+  LocalConfig,
+  'killSwitch' | 'submissionIntervalDays' | 'endpoint' | 'apiKey' | 'submitTimeoutMs' | 'retryCount' | 'startupDelayMs' | 'checkIntervalMs'
+>;
+
+/** A request to have the aggregator delete its copy, as the user sees its progress. */
+export interface RemoteDeletionView {
+  status: 'QUEUED' | 'DONE';
+  requestedAt: Date;
+  attempts: number;
+  /** Why the last attempt failed; null once confirmed or before the first attempt. */
+  lastError: string | null;
+  /** When the scheduled runs try again; null once confirmed. */
+  nextAttemptAt: Date | null;
+  doneAt: Date | null;
+}
 
 export interface OutboxDeps {
   orm: MikroORM;
@@ -74,20 +89,22 @@ export class ReportOutbox {
   #queue: Promise<unknown> = Promise.resolve();
   #abort = new AbortController();
   #stopping = false;
+  /** When the submission job checks next; null while the job is not running (tests drive runs by hand). */
+  #nextCheckAt: Date | null = null;
   readonly #d: OutboxDeps;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
   }
 
-  #client(): ClientOptions {
+  #client(retries = this.#d.config.retryCount): ClientOptions {
     const { config: c, delivery } = this.#d;
     return {
       endpoint: c.endpoint,
       apiKey: c.apiKey,
       transport: delivery.transport,
       timeoutMs: delivery.timeoutMs ?? c.submitTimeoutMs,
-      retries: c.retryCount,
+      retries,
       minBackoffMs: delivery.minBackoffMs,
       maxWaitMs: delivery.maxWaitMs,
     };
@@ -106,6 +123,53 @@ export class ReportOutbox {
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => {});
     return next;
+  }
+
+  /** The submission job is starting: its first check comes after USAGE_STATS_STARTUP_DELAY. */
+  jobStarted(): void {
+    this.#nextCheckAt = new Date(this.#d.clock.now().getTime() + this.#d.config.startupDelayMs);
+  }
+
+  /** What the submission job runs: a scheduled run; the job then waits USAGE_STATS_CHECK_INTERVAL from its end. */
+  async runCheck(): Promise<void> {
+    try {
+      await this.runScheduled();
+    } finally {
+      if (!this.#stopping) this.#nextCheckAt = new Date(this.#d.clock.now().getTime() + this.#d.config.checkIntervalMs);
+    }
+  }
+
+  /**
+   * The first check of the submission job at or after `at`: nothing is sent between checks, so
+   * this is when something due at `at` really goes. Without a running job, `at` itself.
+   */
+  atCheck(at: Date): Date {
+    const next = this.#nextCheckAt;
+    if (!next || at.getTime() <= next.getTime()) return next ?? at;
+    const interval = this.#d.config.checkIntervalMs;
+    return new Date(next.getTime() + Math.ceil((at.getTime() - next.getTime()) / interval) * interval);
+  }
+
+  /**
+   * Runs `change` (a deletion or an opt-out that may queue a remote deletion) in the queue, then
+   * tries every queued deletion request at once: one attempt each, bounded by USAGE_STATS_TIMEOUT.
+   * A failure stays queued for the scheduled runs, with its reason and next attempt.
+   */
+  changeThenDeliverDeletions<T>(change: () => Promise<T>): Promise<{ result: T; deletion: RemoteDeletionView | null }> {
+    return this.exclusive(async () => {
+      const result = await change();
+      const em = this.#d.orm.em.fork();
+      await this.#sendDeletions(em, { now: true });
+      return { result, deletion: await this.latestDeletion(em) };
+    });
+  }
+
+  /** The latest remote-deletion request; null when none was ever made. */
+  async latestDeletion(em: EntityManager): Promise<RemoteDeletionView | null> {
+    const [r] = await em.find(DeletionRequest, {}, { orderBy: { id: 'desc' }, limit: 1 });
+    if (!r) return null;
+    const nextAttemptAt = r.nextAttemptAt ? this.atCheck(r.nextAttemptAt) : null;
+    return { status: r.status, requestedAt: r.createdAt, attempts: r.attempts, lastError: r.lastError ?? null, nextAttemptAt, doneAt: r.doneAt ?? null };
   }
 
   /** A scheduled run: deletions, then due pending reports, then a new report if one is due. */
@@ -159,16 +223,19 @@ export class ReportOutbox {
     });
   }
 
-  /** When the next report will be sent: a pending one's next attempt, or the next due time. */
+  /**
+   * When the next report will really be sent: a pending one's next attempt, or the next due time,
+   * moved to the submission job's first check at or after it.
+   */
   async nextSubmissionAt(em: EntityManager, settings: UsageSettings): Promise<Date | null> {
     const { clock, config } = this.#d;
     if (!statisticsEnabled(settings, config)) return null;
     const now = clock.now();
     const [pending] = await this.#pendingReports(em);
-    if (pending) return pending.nextAttemptAt && pending.nextAttemptAt > now ? pending.nextAttemptAt : now;
+    if (pending) return this.atCheck(pending.nextAttemptAt && pending.nextAttemptAt > now ? pending.nextAttemptAt : now);
     const window = await nextReportWindow(em, settings, now, config.submissionIntervalDays);
     const due = dueAt(window, settings, config.submissionIntervalDays);
-    return due > now ? due : now;
+    return this.atCheck(due > now ? due : now);
   }
 
   /** Every report built and not yet delivered or given up, oldest period first. */
@@ -256,18 +323,27 @@ export class ReportOutbox {
     }
   }
 
-  /** Deletion requests are delivered whatever the consent: they carry no usage data. */
-  async #sendDeletions(em: EntityManager): Promise<void> {
+  /**
+   * Deletion requests are delivered whatever the consent: they carry no usage data. `now`: the
+   * user is waiting, so every queued request is tried once, without retries or backoff waits.
+   */
+  async #sendDeletions(em: EntityManager, { now: immediate = false } = {}): Promise<void> {
     const { clock, logger } = this.#d;
     const now = clock.now();
     const due = await em.find(
       DeletionRequest,
-      { status: 'QUEUED', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
+      immediate ? { status: 'QUEUED' } : { status: 'QUEUED', $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
       { orderBy: { id: 'asc' } },
     );
     for (const req of due) {
       try {
-        await sendDeletion(this.#client(), req.installationId, req.installationSecret, this.#abort.signal, () => (req.attempts += 1));
+        await sendDeletion(
+          immediate ? this.#client(0) : this.#client(),
+          req.installationId,
+          req.installationSecret,
+          this.#abort.signal,
+          () => (req.attempts += 1),
+        );
         Object.assign(req, { status: 'DONE', doneAt: clock.now(), nextAttemptAt: null, lastError: null });
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError('INTERNAL', String(err), true);

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import { REPORT_FIELDS, type ReportField, type UsageReport } from '../../common/report/contract.js';
+import { periodInProgress, type PeriodInProgress } from '../report/in-progress.js';
 import { previewReport } from '../report/preview.js';
 import { DeploymentModeEnum, PlatformEnum } from './enums.js';
 
@@ -128,5 +129,29 @@ builder.queryField('reportSchema', (t) =>
     type: [ReportFieldRef],
     description: 'Every field a report may carry, with the schema version that introduced it.',
     resolve: () => [...REPORT_FIELDS],
+  }),
+);
+
+const PeriodInProgressRef = builder.objectRef<PeriodInProgress>('PeriodInProgress').implement({
+  description: 'What has been recorded since the latest UTC midnight: not in the report preview yet, it goes in the report that covers this period.',
+  fields: (t) => ({
+    start: t.expose('start', { type: 'DateTime', description: 'The latest UTC midnight.' }),
+    end: t.expose('end', { type: 'DateTime', description: 'The UTC midnight where the report holding these events ends: start plus the submission interval.' }),
+    days: t.exposeInt('days', { description: 'Days from start to end (USAGE_STATS_SUBMISSION_INTERVAL_DAYS).' }),
+    sendsAt: t.expose('sendsAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the submission job will send that report (its first check after the report is due); null while statistics are off.',
+    }),
+    usage: t.field({ type: UsageCounts, description: 'Event counts so far, counted as a report counts them.', resolve: (p) => p.usage }),
+    errors: t.field({ type: [ErrorCount], description: 'Error counts so far, by errorType and component.', resolve: (p) => p.errors }),
+  }),
+});
+
+builder.queryField('periodInProgress', (t) =>
+  t.field({
+    type: PeriodInProgressRef,
+    description: 'The events recorded since the latest UTC midnight, beside reportPreview: "these will be in the report sent on sendsAt". Sends nothing.',
+    resolve: (_, __, ctx) => periodInProgress(ctx),
   }),
 );

@@ -1,12 +1,36 @@
 import { builder } from '../builder.js';
 import { DeletionRequest } from '../entities/deletion-request.entity.js';
 import { Submission } from '../entities/submission.entity.js';
+import type { RemoteDeletionView } from '../jobs/report-outbox.js';
 import { loadSettings, optIn, optOut, settingsView, type UsageSettingsView } from '../services/settings.js';
 import type { RemoteDeletionState } from '../services/usage-data.js';
 import { ConsentStateEnum, KillSwitchEnum, RemoteDeletionStateEnum } from './enums.js';
 
 /** The config names the kill switch as it was set ('DO_NOT_TRACK=1'); the API names the variable. */
 const killSwitch = (blockedBy: string | null) => (blockedBy ? (blockedBy.split('=')[0] as 'DO_NOT_TRACK' | 'PRINTERNIZER_STATS_DISABLED') : null);
+
+export const RemoteDeletionRequestRef = builder.objectRef<RemoteDeletionView>('RemoteDeletionRequest').implement({
+  description: 'A request that the aggregator delete everything it holds for an identity, with its progress.',
+  fields: (t) => ({
+    status: t.field({
+      type: RemoteDeletionStateEnum,
+      description: 'DONE once the aggregator confirmed; QUEUED while it is retried.',
+      resolve: (r) => r.status,
+    }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime', description: 'When the deletion was asked for.' }),
+    attempts: t.exposeInt('attempts', { description: 'How many times it was sent so far.' }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last attempt failed, in words for an operator; null once confirmed or before the first attempt.',
+    }),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the submission job tries again (its first check at or after the backoff); null once confirmed.',
+    }),
+    doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, description: 'When the aggregator confirmed; null until then.' }),
+  }),
+});
 
 export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSettings').implement({
   description: 'Consent, identity and schedule of usage statistics on this installation.',
@@ -61,6 +85,12 @@ export const UsageSettingsRef = builder.objectRef<UsageSettingsView>('UsageSetti
         return latest?.status ?? 'NOT_REQUESTED';
       },
     }),
+    remoteDeletionRequest: t.field({
+      type: RemoteDeletionRequestRef,
+      nullable: true,
+      description: 'The latest request to delete data held by the aggregator, with its progress; null when none was made.',
+      resolve: (_, __, { em, outbox }) => outbox.latestDeletion(em),
+    }),
     endpoint: t.exposeString('endpoint', { description: 'The URL reports are sent to (USAGE_STATS_ENDPOINT).' }),
   }),
 });
@@ -78,7 +108,8 @@ const OptOutUsageStatisticsInput = builder.inputType('OptOutUsageStatisticsInput
     deleteRemoteData: t.boolean({
       required: true,
       defaultValue: false,
-      description: 'True also queues a request that the aggregator delete everything it holds for the current identity, then forgets that identity.',
+      description:
+        'True also asks the aggregator to delete everything it holds for the current identity (tried at once, retried until confirmed), then forgets that identity.',
     }),
   }),
 });
@@ -120,8 +151,10 @@ builder.mutationField('optOutUsageStatistics', (t) =>
     args: {
       input: t.arg({ type: OptOutUsageStatisticsInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }),
     },
-    resolve: async (_, { input }, ctx) => ({
-      usageSettings: settingsView(await ctx.outbox.exclusive(() => optOut(ctx, input.deleteRemoteData)), ctx.config),
-    }),
+    resolve: async (_, { input }, ctx) => {
+      const change = () => optOut(ctx, input.deleteRemoteData);
+      const settings = input.deleteRemoteData ? (await ctx.outbox.changeThenDeliverDeletions(change)).result : await ctx.outbox.exclusive(change);
+      return { usageSettings: settingsView(settings, ctx.config) };
+    },
   }),
 );

@@ -6,7 +6,8 @@ import { loadSettings, settingsView, type UsageSettingsView } from '../services/
 import { deleteUsageData, EXPORT_VERSION, settingsExport, type RemoteDeletionState } from '../services/usage-data.js';
 import { RemoteDeletionStateEnum } from './enums.js';
 import { UsageEventRef } from './events.js';
-import { UsageSettingsRef } from './settings.js';
+import type { RemoteDeletionView } from '../jobs/report-outbox.js';
+import { RemoteDeletionRequestRef, UsageSettingsRef } from './settings.js';
 import { SubmissionRef } from './submissions.js';
 
 type Export = { exportedAt: Date; exportVersion: string; settings: unknown; events: UsageEvent[]; submissions: SubmissionRow[] };
@@ -44,12 +45,19 @@ const DeleteUsageDataInput = builder.inputType('DeleteUsageDataInput', {
     deleteRemoteData: t.boolean({
       required: true,
       defaultValue: false,
-      description: 'True first queues a request that the aggregator delete its copy for the current identity.',
+      description:
+        'True first asks the aggregator to delete its copy for the current identity: tried at once (bounded by USAGE_STATS_TIMEOUT), then retried by the submission job until confirmed.',
     }),
   }),
 });
 
-type Deleted = { deletedEvents: number; deletedSubmissions: number; remoteDeletion: RemoteDeletionState; usageSettings: UsageSettingsView };
+type Deleted = {
+  deletedEvents: number;
+  deletedSubmissions: number;
+  remoteDeletion: RemoteDeletionState;
+  remoteDeletionRequest: RemoteDeletionView | null;
+  usageSettings: UsageSettingsView;
+};
 const DeleteUsageDataPayload = builder.objectRef<Deleted>('DeleteUsageDataPayload').implement({
   description: 'The result of deleteUsageData.',
   fields: (t) => ({
@@ -58,7 +66,13 @@ const DeleteUsageDataPayload = builder.objectRef<Deleted>('DeleteUsageDataPayloa
     remoteDeletion: t.expose('remoteDeletion', {
       type: RemoteDeletionStateEnum,
       description:
-        'QUEUED when a request to the aggregator is on its way, DONE when a requested deletion is already confirmed, NOT_REQUESTED without deleteRemoteData.',
+        'DONE when the aggregator confirmed the deletion (it is tried at once); QUEUED when it could not be reached or refused for now, and will be retried (see remoteDeletionRequest for why and when); NOT_REQUESTED without deleteRemoteData.',
+    }),
+    remoteDeletionRequest: t.field({
+      type: RemoteDeletionRequestRef,
+      nullable: true,
+      description: 'The request to the aggregator with its progress: lastError and nextAttemptAt when it is QUEUED; null without deleteRemoteData.',
+      resolve: (d) => d.remoteDeletionRequest,
     }),
     usageSettings: t.field({
       type: UsageSettingsRef,
@@ -77,7 +91,15 @@ builder.mutationField('deleteUsageData', (t) =>
       input: t.arg({ type: DeleteUsageDataInput, required: true, defaultValue: { deleteRemoteData: false }, description: 'Options; all have defaults.' }),
     },
     resolve: async (_, { input }, ctx) => {
-      const deleted = await ctx.outbox.exclusive(() => deleteUsageData(ctx, input.deleteRemoteData));
+      const change = () => deleteUsageData(ctx, input.deleteRemoteData);
+      let deleted: Omit<Deleted, 'usageSettings'>;
+      if (input.deleteRemoteData) {
+        // Without an identity nothing is queued now: the latest request (if any) is the one that answers.
+        const { result, deletion } = await ctx.outbox.changeThenDeliverDeletions(change);
+        deleted = { ...result, remoteDeletion: deletion?.status ?? result.remoteDeletion, remoteDeletionRequest: deletion };
+      } else {
+        deleted = { ...(await ctx.outbox.exclusive(change)), remoteDeletionRequest: null };
+      }
       return { ...deleted, usageSettings: settingsView(await loadSettings(ctx.em), ctx.config) };
     },
   }),

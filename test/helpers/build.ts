@@ -20,7 +20,7 @@ export const BUILT = { local: 'dist/src/server.js', aggregator: 'dist/aggregator
 
 function newestSource(path: string): number {
   const s = statSync(path);
-  if (!s.isDirectory()) return /\.(ts|json)$/.test(path) && !path.endsWith('.d.ts') ? s.mtimeMs : 0;
+  if (!s.isDirectory()) return /\.(ts|json|html|css)$/.test(path) && !path.endsWith('.d.ts') ? s.mtimeMs : 0;
   let newest = 0;
   for (const name of readdirSync(path)) {
     if (name === 'node_modules' || name === 'test' || name === '__generated__') continue;
