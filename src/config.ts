@@ -4,6 +4,7 @@ import { ConfigError, databaseUrl, flag, intIn, logLevel, parseEnv } from '../co
 
 export { ConfigError } from '../common/config.js';
 import { parsePluginList } from './plugins/loader.js';
+import { PUBLIC_CLIENT_KEY } from '../common/client-key.js';
 import { DEPLOYMENT_MODES, type DeploymentMode } from '../common/report/contract.js';
 
 /** Every variable the local stats API reads; the README's configuration table mirrors this list. */
@@ -33,7 +34,7 @@ export const localConfigSchema = z.object({
   PRINTERNIZER_PLUGINS: z.string().default('').describe('comma-separated npm package names or paths'),
   STRICT_PLUGINS: flag,
   PLUGIN_TIMEOUT_MS: intIn(50, 60000, 2000),
-  USAGE_STATS_API_KEY: z.string().min(16).max(256).default('printernizer-public-client-key-v1').describe('a key of 16 to 256 characters'),
+  USAGE_STATS_API_KEY: z.string().min(16).max(256).default(PUBLIC_CLIENT_KEY).describe('a key of 16 to 256 characters'),
   USAGE_STATS_ALLOW_INSECURE: flag,
   USAGE_STATS_TIMEOUT: intIn(5, 60, 10),
   USAGE_STATS_RETRY_COUNT: intIn(0, 10, 3),

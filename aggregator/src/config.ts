@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
+import { PUBLIC_CLIENT_KEY } from '../../common/client-key.js';
 import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../common/config.js';
+
+// Unset: the public key the clients ship with (common/client-key.ts), so the default local loop works.
 const keyList = z
   .string()
-  .default('')
+  .default(PUBLIC_CLIENT_KEY)
   .transform((v) =>
     v
       .split(',')

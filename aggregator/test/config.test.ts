@@ -10,7 +10,7 @@ test('defaults', () => {
   const c = loadAggregatorConfig({});
   assert.equal(
     [c.port, c.databaseUrl, c.apiKeys, c.adminKey, c.ratePerInstallation, c.ratePerIp, c.redisUrl, c.kAnonymity, c.retentionDays, c.maxBodyBytes, c.trustProxy],
-    [8080, 'sqlite:./data/aggregator.sqlite', [], null, 10, 100, null, 5, 730, 65536, false],
+    [8080, 'sqlite:./data/aggregator.sqlite', ['printernizer-public-client-key-v1'], null, 10, 100, null, 5, 730, 65536, false],
   );
   assert.equal(loadAggregatorConfig({ AGGREGATOR_API_KEYS: 'new-key-0123456789abcdef, old-key-0123456789abcdef' }).apiKeys, [
     'new-key-0123456789abcdef',

@@ -79,10 +79,13 @@ export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clo
     yield ']}';
   }
   const it = chunks();
+  // A download cancelled while a page is read (a closed browser tab, Ctrl-C in the CLI) must not enqueue into the closed stream.
+  let cancelled = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await it.next();
+        if (cancelled) return;
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (err) {
@@ -91,6 +94,7 @@ export function streamExport({ orm, clock, logger }: { orm: MikroORM; clock: Clo
       }
     },
     async cancel() {
+      cancelled = true;
       await it.return(undefined);
     },
   });
