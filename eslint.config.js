@@ -28,35 +28,45 @@ function boundary(base, forbidden, message, extra = []) {
   });
 }
 
-/** A plugin package (`plugins/<name>/src`) may leave its own folder only for the plugin API. */
+/**
+ * A plugin (`plugins/<name>/src`, `examples/<name>/src`) imports nothing of the host but the plugin API package,
+ * `@printernizer-stats/plugin-api`, by name, as a third-party plugin must: no relative import leaves the plugin's
+ * folder, the host package itself is off limits, and so are the API's `host` entry and other plugins.
+ */
 function pluginBoundary() {
-  const message = 'A plugin imports nothing of the host but the plugin API (`printernizer-stats/plugin-api`).';
-  return Array.from({ length: MAX_DEPTH - 2 }, (_, i) => {
-    const depth = 3 + i;
-    return {
-      name: `boundary/plugins/depth-${depth}`,
-      files: [`plugins/*/src/${'*/'.repeat(i)}*.ts`],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          {
-            patterns: [
-              // Two levels up from plugins/<name>/src is outside the plugin; only the API file is allowed there.
-              { regex: `^${up(depth - 1)}(?!${up(1)}src/plugins/api\\.js$)`, message },
-              { regex: '^printernizer-stats(?:/|$)(?!plugin-api$)', message },
-              { group: ['@printernizer-stats/*'], message: 'A plugin does not import another plugin.' },
-            ],
-          },
-        ],
-      },
-    };
-  });
+  const message = 'A plugin imports nothing of the host but the plugin API, by name: `@printernizer-stats/plugin-api`.';
+  return ['plugins', 'examples'].flatMap((base) =>
+    Array.from({ length: MAX_DEPTH - 2 }, (_, i) => {
+      const depth = 3 + i;
+      return {
+        name: `boundary/${base}/depth-${depth}`,
+        files: [`${base}/*/src/${'*/'.repeat(i)}*.ts`, `${base}/*/test/${'*/'.repeat(i)}*.ts`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                // Two levels up from <base>/<name>/src is outside the plugin's package.
+                { regex: `^${up(depth - 1)}`, message },
+                { regex: '^printernizer-stats(?:/|$)', message },
+                {
+                  regex: '^@printernizer-stats/plugin-api/host$',
+                  message: 'The host entry is for printernizer-stats itself; test with `@printernizer-stats/plugin-api/testing`.',
+                },
+                { regex: '^@printernizer-stats/(?!plugin-api(?:/|$))', message: 'A plugin does not import another plugin.' },
+              ],
+            },
+          ],
+        },
+      };
+    }),
+  );
 }
 
 export default defineConfig(
   {
     name: 'ignores',
-    ignores: ['node_modules/', '**/node_modules/', 'data/', 'dist/', '.scratch/', 'clients/**/__generated__/', '**/migrations/*/Migration*.ts'],
+    ignores: ['node_modules/', '**/node_modules/', 'data/', 'dist/', '**/dist/', '.scratch/', 'clients/**/__generated__/', '**/migrations/*/Migration*.ts'],
   },
   {
     name: 'typescript',

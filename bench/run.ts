@@ -178,6 +178,7 @@ const startup = await load('./startup.js', 'benchStartup');
 await run('startup', 'sqlite', 'built vs tsx', startup, { runs: QUICK ? 1 : 3 });
 
 for (const db of kinds) await run('writers', db, db, benchWriters as PartFn, { db });
+await run('plugins', '—', 'worker vs in-process', await load('./plugins.js', 'benchPlugins'), { calls: QUICK ? 200 : 2000 });
 
 // --- the table and bench/results.md ------------------------------------------------------------
 

@@ -27,15 +27,17 @@ function findTests(dir: string): string[] {
   return out;
 }
 
-const pluginDirs = (() => {
+/** `<folder>/<name>/test` for every package under plugins/, packages/ and examples/. */
+const packageTestDirs = (folder: string) => {
   try {
-    return readdirSync(join(root, 'plugins'), { withFileTypes: true })
+    return readdirSync(join(root, folder), { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .map((d) => `plugins/${d.name}/test`);
+      .map((d) => `${folder}/${d.name}/test`);
   } catch {
     return [];
   }
-})();
+};
+const pluginDirs = ['plugins', 'packages', 'examples'].flatMap(packageTestDirs);
 const dirs = ['test', 'aggregator/test', ...pluginDirs];
 const files = dirs
   .map((d) => join(root, d))

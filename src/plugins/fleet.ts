@@ -1,64 +1,36 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { z } from 'zod';
+import type { FleetCount, HostPrinter } from '@printernizer-stats/plugin-api';
+import { countByModel } from '@printernizer-stats/plugin-api/host';
+import type { Logger } from 'pino';
 
 import { Printer } from '../entities/printer.entity.js';
 import { PluginError } from '../errors.js';
 import type { UsageReport } from '../../common/report/contract.js';
-import type { FleetCount, HostPrinter } from './api.js';
-import { pluginLogger, type PluginRegistry } from './registry.js';
-import { callWithTimeout } from './timeout.js';
-import type { Logger } from 'pino';
+import type { PluginRegistry } from './registry.js';
 
-export const OTHER_MODEL = 'other';
-
-const resultSchema = z.array(z.object({ type: z.string(), model: z.string(), count: z.number().int().min(0).max(10_000) }).strict()).max(1000);
-
-/** The default collectFleet: the host's printers counted by model. */
-export function countByModel(printers: readonly HostPrinter[]): FleetCount[] {
-  const counts = new Map<string, FleetCount>();
-  for (const p of printers) {
-    const model = p.model ?? OTHER_MODEL;
-    const key = `${p.type}\u0000${model}`;
-    const entry = counts.get(key) ?? { type: p.type, model, count: 0 };
-    entry.count++;
-    counts.set(key, entry);
-  }
-  return [...counts.values()];
-}
+export { OTHER_MODEL } from '@printernizer-stats/plugin-api/host';
+export { countByModel };
 
 /**
- * The report's fleet: each loaded plugin counts its own types under the timeout, in parallel.
- * A plugin that throws, hangs or returns nonsense is left out and marks the fleet partial; its
- * status shows why. Models a plugin did not declare become `other`; printers whose type no loaded
- * plugin provides are reported under their type with model `other`.
+ * The report's fleet: each loaded plugin counts its own types under the timeout, in parallel, and
+ * its answer passes the host's checks (HostedPlugin.collectFleet: only its own types, undeclared
+ * models as `other`). A plugin that throws, hangs or returns nonsense is left out and marks the fleet
+ * partial; its status shows why. Printers whose type no loaded plugin provides are reported under
+ * their type with model `other`.
  */
 export async function collectFleet(registry: PluginRegistry, printers: HostPrinter[], logger: Logger): Promise<UsageReport['fleet']> {
   let partial = false;
   const counts: FleetCount[] = [];
   const results = await Promise.all(
-    registry.plugins().map(async ({ definition }) => {
-      const typeIds = new Set(definition.printerTypes.map((t) => t.id));
-      const own = printers.filter((p) => typeIds.has(p.type));
+    registry.plugins().map(async (plugin) => {
       try {
-        const raw = definition.collectFleet
-          ? await callWithTimeout(definition.name, 'collectFleet', registry.timeoutMs, (signal) =>
-              definition.collectFleet!({ printers: own, signal, logger: pluginLogger(logger, definition.name) }),
-            )
-          : countByModel(own);
-        const parsed = resultSchema.safeParse(raw);
-        if (!parsed.success)
-          throw PluginError.invalidResult(definition.name, `an invalid list (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
-        const foreign = parsed.data.find((c) => !typeIds.has(c.type));
-        if (foreign) throw PluginError.invalidResult(definition.name, `a count for printer type "${foreign.type}", which it does not provide`);
-        registry.reportFailure(definition.name, null);
-        return parsed.data.map((c) => {
-          const declared = registry.type(c.type)!.models;
-          return { ...c, model: declared.includes(c.model) ? c.model : OTHER_MODEL };
-        });
+        const own = await plugin.collectFleet(printers);
+        registry.reportFailure(plugin.name, null);
+        return own;
       } catch (err) {
-        const e = err instanceof PluginError ? err : PluginError.failed(definition.name, 'collectFleet', String(err));
-        registry.reportFailure(definition.name, e);
-        logger.warn({ plugin: definition.name, code: e.code }, e.message);
+        const e = err instanceof PluginError ? err : PluginError.failed(plugin.name, 'collectFleet', String(err));
+        registry.reportFailure(plugin.name, e);
+        logger.warn({ plugin: plugin.name, code: e.code }, e.message);
         partial = true;
         return [];
       }

@@ -1,10 +1,9 @@
+import type { PluginLogger, PrinterPluginDefinition, PrinterTypeDefinition } from '@printernizer-stats/plugin-api';
+import { HostedPlugin, importPlugin, type PluginSource } from '@printernizer-stats/plugin-api/host';
 import type { Logger } from 'pino';
 
 import { PluginError, type PluginErrorCode } from '../errors.js';
-import type { PluginLogger, PrinterPluginDefinition, PrinterTypeDefinition } from './api.js';
-import { importPlugin, type PluginSource } from './loader.js';
-import { validateManifest } from './manifest.js';
-import { callWithTimeout } from './timeout.js';
+import { pluginSearchPath } from './loader.js';
 
 export type PluginState = 'LOADED' | 'FAILED' | 'SKIPPED';
 
@@ -19,6 +18,8 @@ export interface PluginStatus {
   error: string | null;
   errorCode: PluginErrorCode | null;
   printerTypes: string[];
+  /** True when it runs in a worker thread of its own (every plugin but the first-party ones). */
+  isolated: boolean;
 }
 
 export interface RegisteredType extends PrinterTypeDefinition {
@@ -26,7 +27,7 @@ export interface RegisteredType extends PrinterTypeDefinition {
 }
 
 interface Loaded {
-  definition: PrinterPluginDefinition;
+  plugin: HostedPlugin;
   status: PluginStatus;
 }
 
@@ -40,9 +41,20 @@ export function pluginLogger(logger: Logger, plugin: string): PluginLogger {
   };
 }
 
+/** What the status can show of an export that may not be a plugin at all. */
+function describeExport(status: PluginStatus, exported: unknown): void {
+  const raw = exported as Partial<PrinterPluginDefinition> | null;
+  if (!raw || typeof raw !== 'object') return;
+  if (typeof raw.name === 'string') status.name = raw.name;
+  if (typeof raw.version === 'string') status.version = raw.version;
+  if (typeof raw.apiVersion === 'number') status.apiVersion = raw.apiVersion;
+  if (Array.isArray(raw.printerTypes)) status.printerTypes = raw.printerTypes.map((t) => String((t as { id?: unknown })?.id));
+}
+
 /**
- * The loaded printer plugins and the printer types they provide. Refusals never stop the host
- * (unless strict): the plugin shows as FAILED or SKIPPED with its coded error.
+ * The loaded printer plugins and the printer types they provide. First-party plugins run in-process,
+ * every other one in a worker thread of its own (see @printernizer-stats/plugin-api/host). Refusals
+ * never stop the host (unless strict): the plugin shows as FAILED or SKIPPED with its coded error.
  */
 export class PluginRegistry {
   readonly #loaded: Loaded[] = [];
@@ -67,22 +79,24 @@ export class PluginRegistry {
           throw err;
         }
         const refused = registry.#statuses.at(-1)!;
-        o.logger.error({ plugin: refused.name, code: err.code }, err.message);
+        o.logger.error({ plugin: refused.name, source: refused.source, state: refused.state, code: err.code }, err.message);
       }
     }
     return registry;
   }
 
   async #add(source: PluginSource, cwd?: string): Promise<void> {
+    const firstParty = 'module' in source;
     const status: PluginStatus = {
       name: source.spec,
       version: '',
       apiVersion: 0,
       state: 'FAILED',
-      source: 'module' in source ? 'first-party' : source.spec,
+      source: firstParty ? 'first-party' : source.spec,
       error: null,
       errorCode: null,
       printerTypes: [],
+      isolated: !firstParty,
     };
     this.#statuses.push(status);
     const fail = (err: PluginError, state: PluginState): never => {
@@ -91,44 +105,35 @@ export class PluginRegistry {
       status.errorCode = err.code;
       throw err;
     };
-    let exported: unknown;
+    const options = { timeoutMs: this.timeoutMs, logger: pluginLogger(this.logger, source.spec), searchFrom: pluginSearchPath(cwd) };
+    let plugin: HostedPlugin;
     try {
-      exported = await importPlugin(source, cwd);
-      const raw = exported as Partial<PrinterPluginDefinition> | null;
-      if (raw && typeof raw === 'object') {
-        if (typeof raw.name === 'string') status.name = raw.name;
-        if (typeof raw.version === 'string') status.version = raw.version;
-        if (typeof raw.apiVersion === 'number') status.apiVersion = raw.apiVersion;
-        if (Array.isArray(raw.printerTypes)) status.printerTypes = raw.printerTypes.map((t) => String((t as { id?: unknown })?.id));
-      }
-    } catch (err) {
-      return fail(err as PluginError, 'FAILED');
-    }
-    let definition: PrinterPluginDefinition;
-    try {
-      definition = validateManifest(source.spec, exported);
+      const imported = await importPlugin(source, options);
+      describeExport(status, imported.exported);
+      plugin = new HostedPlugin(imported, { ...options, logger: pluginLogger(this.logger, status.name) });
     } catch (err) {
       const e = err as PluginError;
       return fail(e, e.code === 'PLUGIN_API_VERSION_MISMATCH' ? 'SKIPPED' : 'FAILED');
     }
-    if (this.#loaded.some((l) => l.definition.name === definition.name)) return fail(PluginError.duplicateName(definition.name), 'SKIPPED');
+    const { definition } = plugin;
+    const skip = (err: PluginError) => {
+      void plugin.teardown().catch(() => {});
+      return fail(err, 'SKIPPED');
+    };
+    if (this.#loaded.some((l) => l.plugin.name === definition.name)) return skip(PluginError.duplicateName(definition.name));
     for (const type of definition.printerTypes) {
       const owner = this.#types.get(type.id);
-      if (owner) return fail(PluginError.duplicateType(definition.name, type.id, owner.plugin), 'SKIPPED');
+      if (owner) return skip(PluginError.duplicateType(definition.name, type.id, owner.plugin));
     }
-    if (definition.setup) {
-      try {
-        await callWithTimeout(definition.name, 'setup', this.timeoutMs, (signal) =>
-          definition.setup!({ signal, logger: pluginLogger(this.logger, definition.name) }),
-        );
-      } catch (err) {
-        const e = err as PluginError;
-        return fail(PluginError.setupFailed(definition.name, e.message), 'FAILED');
-      }
+    try {
+      await plugin.setup();
+    } catch (err) {
+      return fail(err as PluginError, 'FAILED');
     }
     status.state = 'LOADED';
     for (const type of definition.printerTypes) this.#types.set(type.id, { ...type, plugin: definition.name });
-    this.#loaded.push({ definition, status });
+    this.#loaded.push({ plugin, status });
+    this.logger.info({ plugin: definition.name, version: definition.version, isolated: plugin.isolated }, 'plugin loaded');
   }
 
   statuses(): PluginStatus[] {
@@ -143,31 +148,30 @@ export class PluginRegistry {
     return this.#types.get(id);
   }
 
-  plugins(): { definition: PrinterPluginDefinition; status: PluginStatus }[] {
-    return this.#loaded;
+  plugins(): HostedPlugin[] {
+    return this.#loaded.map((l) => l.plugin);
   }
 
-  pluginFor(typeId: string): PrinterPluginDefinition | undefined {
+  pluginFor(typeId: string): HostedPlugin | undefined {
     const owner = this.#types.get(typeId)?.plugin;
-    return this.#loaded.find((l) => l.definition.name === owner)?.definition;
+    return this.#loaded.find((l) => l.plugin.name === owner)?.plugin;
   }
 
   /** Records a loaded plugin's latest failure (or clears it) without unloading it. */
   reportFailure(plugin: string, err: PluginError | null): void {
-    const status = this.#loaded.find((l) => l.definition.name === plugin)?.status;
+    const status = this.#loaded.find((l) => l.plugin.name === plugin)?.status;
     if (!status) return;
     status.error = err?.message ?? null;
     status.errorCode = err?.code ?? null;
   }
 
-  /** Tears down loaded plugins in reverse order; failures are logged, never thrown. */
+  /** Tears down loaded plugins in reverse order and stops their workers; failures are logged, never thrown. */
   async teardown(): Promise<void> {
-    for (const { definition } of [...this.#loaded].reverse()) {
-      if (!definition.teardown) continue;
+    for (const { plugin } of [...this.#loaded].reverse()) {
       try {
-        await callWithTimeout(definition.name, 'teardown', this.timeoutMs, () => definition.teardown!());
+        await plugin.teardown();
       } catch (err) {
-        this.logger.error({ plugin: definition.name, err }, 'plugin teardown failed');
+        this.logger.error({ plugin: plugin.name, err: (err as Error).message }, 'plugin teardown failed');
       }
     }
     this.#loaded.length = 0;

@@ -83,14 +83,16 @@ export const KillSwitchEnum = builder.enumType('KillSwitch', {
 export const PluginErrorCodeEnum = builder.enumType('PluginErrorCode', {
   description: 'Why the host refused a plugin or stopped trusting it.',
   values: described<PluginErrorCode>({
-    PLUGIN_NOT_FOUND: 'No module was found for a PRINTERNIZER_PLUGINS entry.',
-    PLUGIN_LOAD_FAILED: 'The module threw while being imported.',
-    PLUGIN_INVALID_MANIFEST: 'The module does not export a valid printer plugin.',
-    PLUGIN_API_VERSION_MISMATCH: 'The plugin was written for another plugin API version.',
+    PLUGIN_NOT_FOUND: 'Not installed: no package of that name in node_modules, or nothing at that path.',
+    PLUGIN_DEPENDENCY_MISSING: 'The plugin is installed, but a module it imports is not; the message names it.',
+    PLUGIN_LOAD_FAILED: "The module threw while being imported; the message carries the cause's message.",
+    PLUGIN_INVALID_MANIFEST: 'Not a plugin: the module has no default export, or it is not a valid plugin definition.',
+    PLUGIN_API_VERSION_MISMATCH: 'The plugin was written for a plugin API version outside the range this host supports; the message names both.',
     PLUGIN_DUPLICATE_NAME: 'A plugin with the same name is already loaded.',
     PLUGIN_DUPLICATE_TYPE: 'The plugin declares a printer type another plugin already provides.',
     PLUGIN_SETUP_FAILED: 'The plugin threw in setup.',
-    PLUGIN_TIMEOUT: 'A plugin hook did not finish within PLUGIN_TIMEOUT_MS.',
+    PLUGIN_TIMEOUT:
+      'A plugin hook did not finish within PLUGIN_TIMEOUT_MS (the worker of a third-party plugin is then stopped), or importing it took too long.',
     PLUGIN_INVALID_RESULT: 'collectFleet returned something that is not a valid fleet count.',
     PLUGIN_FAILED: 'A plugin hook threw.',
   }),

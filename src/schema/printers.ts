@@ -69,6 +69,10 @@ const PluginStatusRef = builder.objectRef<PluginStatus>('PluginStatus').implemen
       description: 'The same failure as a stable code to switch on; null when all is well.',
     }),
     printerTypeIds: t.exposeIDList('printerTypes', { description: 'The ids of the printer types it provides (PrinterType.id).' }),
+    isolated: t.exposeBoolean('isolated', {
+      description:
+        'True when it runs in a worker thread of its own, which the host stops when a hook overruns PLUGIN_TIMEOUT_MS; false for first-party plugins.',
+    }),
   }),
 });
 
@@ -79,7 +83,7 @@ const AddPrinterInput = builder.inputType('AddPrinterInput', {
     type: t.string({ required: true, description: 'The PrinterType.id of a loaded plugin; another is BAD_USER_INPUT naming input.type.' }),
     model: t.string({
       description:
-        'A declared model (any case), or what the printer reports; the plugin turns it into one of PrinterType.models. Null leaves it to the plugin.',
+        'A declared model (any case), or what the printer reports; the plugin turns it into one of PrinterType.models. Anything else is stored as no model and reported as "other".',
     }),
     serial: t.string({ description: 'The serial number, at most 100 characters; the plugin may read it to recognise the model. Never sent.' }),
     host: t.string({ description: 'Host name or address, at most 255 characters. Never sent.' }),
@@ -128,7 +132,8 @@ builder.mutationField('addPrinter', (t) =>
   t.field({
     type: AddPrinterPayload,
     nullable: true,
-    description: 'Adds a printer. Refused with BAD_USER_INPUT naming the field (an unknown type, a model the type does not declare, a name too long).',
+    description:
+      'Adds a printer. Refused with BAD_USER_INPUT naming the field (an unknown type, a name too long). A model the type does not declare is not refused: the printer gets no model and is reported as "other".',
     args: { input: t.arg({ type: AddPrinterInput, required: true, description: 'The printer.' }) },
     resolve: async (_, { input }, ctx) => ({ printer: await addPrinter(ctx, input) }),
   }),

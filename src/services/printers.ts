@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 
 import type { Clock } from '../../common/clock.js';
-import type { Logger } from '../../common/logger.js';
 import { Printer } from '../entities/printer.entity.js';
 import { UserInputError } from '../errors.js';
 import type { PluginRegistry, RegisteredType } from '../plugins/registry.js';
@@ -31,11 +30,11 @@ export function unavailableType(id: string): RegisteredType & { available: boole
 
 /**
  * Adds a printer of a registered type. Its model comes from the plugin's identifyModel (which may
- * read the serial, locally) or must be one the plugin declares. Name, serial and host are stored
- * on this machine only.
+ * read the serial, locally) or from the given model when the plugin declares it; anything else is
+ * stored as no model, reported as `other`. Name, serial and host are stored on this machine only.
  */
 export async function addPrinter(
-  { em, plugins: registry, clock, logger }: { em: EntityManager; plugins: PluginRegistry; clock: Clock; logger: Logger },
+  { em, plugins: registry, clock }: { em: EntityManager; plugins: PluginRegistry; clock: Clock },
   raw: AddPrinterInput,
 ): Promise<Printer> {
   const parsed = inputSchema.safeParse(raw);
@@ -49,21 +48,11 @@ export async function addPrinter(
     const known = registry.types().map((t) => t.id);
     throw UserInputError.field('input.type', `unknown printer type "${input.type}"; known types: ${known.length ? known.join(', ') : 'none'}`);
   }
-  let model: string | null = null;
+  // The plugin's identifyModel (in its worker for a third-party plugin, under PLUGIN_TIMEOUT_MS), else the
+  // given model matched to a declared one. A model the type does not declare is stored as null and
+  // reported as `other`, as the README promises: the printer is still added and counted.
   const plugin = registry.pluginFor(type.id);
-  if (plugin?.identifyModel) {
-    try {
-      const identified = plugin.identifyModel({ model: input.model ?? null, serial: input.serial ?? null });
-      if (identified && type.models.includes(identified)) model = identified;
-    } catch (err) {
-      logger.warn({ plugin: type.plugin, err: String(err) }, 'identifyModel failed; the printer is added without a model');
-    }
-  }
-  if (!model && input.model) {
-    const declared = type.models.find((m) => m.toLowerCase() === input.model!.toLowerCase());
-    if (!declared) throw UserInputError.field('input.model', `"${input.model}" is not a ${type.displayName} model; known models: ${type.models.join(', ')}`);
-    model = declared;
-  }
+  const model = plugin ? await plugin.identifyModel(type.id, { model: input.model ?? null, serial: input.serial ?? null }) : null;
   const printer = em.create(Printer, {
     name: input.name,
     type: type.id,

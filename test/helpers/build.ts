@@ -13,7 +13,18 @@ export const root = join(import.meta.dirname, '..', '..');
 const dist = join(root, 'dist');
 const marker = join(dist, '.tsbuildinfo');
 const lock = join(dist, '.build-lock');
-const SOURCES = ['src', 'common', 'aggregator/src', 'plugins', 'pages', 'clients', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCES = [
+  'packages/plugin-api/src',
+  'src',
+  'common',
+  'aggregator/src',
+  'plugins',
+  'pages',
+  'clients',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+];
 
 /** The compiled entry points, relative to the repository root. */
 export const BUILT = { local: 'dist/src/server.js', aggregator: 'dist/aggregator/src/server.js' } as const;
@@ -69,7 +80,10 @@ export async function ensureBuilt({ timeoutMs = 240_000 } = {}): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    await runNode([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], 'tsc');
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    // The host imports the plugin API by name, from its compiled output: build it first, as `npm run build` does.
+    await runNode([tsc, '-p', join('packages', 'plugin-api', 'tsconfig.json')], 'tsc (plugin-api)');
+    await runNode([tsc, '-p', 'tsconfig.build.json'], 'tsc');
     await runNode(['--import', 'tsx', join(root, 'scripts', 'build-pages.ts')], 'the page build');
     // tsc leaves an up-to-date output alone, so the marker is touched by hand.
     if (!existsSync(marker)) writeFileSync(marker, '');

@@ -85,7 +85,7 @@ test('npm run dev: STRICT_PLUGINS=1 stops start-up when a plugin is refused', as
   try {
     // A .ts plugin by path loads under tsx only.
     const server = startServer(
-      { DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/fixtures/plugins/throws-in-setup.ts' },
+      { DATABASE_URL: db.url, STRICT_PLUGINS: '1', PRINTERNIZER_PLUGINS: './test/plugins/fixtures/throws-in-setup.ts' },
       { built: false },
     );
     assert.is(await withDeadline(server.exit, { timeoutMs: 60_000, message: 'the server to refuse the plugin and exit' }), 1);

@@ -1,4 +1,4 @@
-import { definePrinterPlugin } from '../../../src/plugins/api.js';
+import { definePrinterPlugin } from '@printernizer-stats/plugin-api';
 import { BAMBU_MODELS, identifyBambuModel } from './models.js';
 
 export default definePrinterPlugin({

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadPlugin } from '@printernizer-stats/plugin-api/testing';
 
 import plugin from '../src/index.js';
 import { BAMBU_MODELS, identifyBambuModel, MODEL_CODES, SERIAL_PREFIXES } from '../src/models.js';
@@ -53,6 +54,35 @@ test('the plugin declares every model it can identify', () => {
   const declared = new Set(plugin.printerTypes[0].models);
   for (const model of [...Object.values(SERIAL_PREFIXES), ...Object.values(MODEL_CODES)]) assert.ok(declared.has(model), model);
   assert.is(plugin.printerTypes[0].id, 'bambu_lab');
+});
+
+test('through the host checks: the manifest passes, serials and model codes identify, the rest is reported as other', async () => {
+  // The host runs first-party plugins in-process, as the harness does with a definition.
+  const harness = await loadPlugin(plugin);
+  try {
+    assert.is(harness.isolated, false);
+    await harness.addPrinter({ serial: '01P00A391800123' });
+    await harness.addPrinter({ model: 'N1', serial: '01P00A391800123' });
+    await harness.addPrinter({ model: 'Bambu Lab A1 mini' });
+    await harness.addPrinter({ model: 'Ender 3' });
+    assert.equal(await harness.collectFleet(), [
+      { type: 'bambu_lab', model: 'P1S', count: 1 },
+      { type: 'bambu_lab', model: 'A1 mini', count: 2 },
+      { type: 'bambu_lab', model: 'other', count: 1 },
+    ]);
+  } finally {
+    await harness.close();
+  }
+});
+
+test('it loads the same in a worker thread, as a third-party plugin would', async () => {
+  const harness = await loadPlugin(new URL('../src/index.ts', import.meta.url));
+  try {
+    assert.is(harness.isolated, true);
+    assert.is(await harness.identifyModel({ model: 'O1D-V2' }), 'H2D');
+  } finally {
+    await harness.close();
+  }
 });
 
 test.run();

@@ -1,4 +1,4 @@
-import { definePrinterPlugin } from '../../../src/plugins/api.js';
+import { definePrinterPlugin } from '@printernizer-stats/plugin-api';
 import { identifyPrusaModel, PRUSA_MODELS } from './models.js';
 
 export default definePrinterPlugin({

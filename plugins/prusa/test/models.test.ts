@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadPlugin } from '@printernizer-stats/plugin-api/testing';
 
 import plugin from '../src/index.js';
 import { CHECK_CODES, identifyPrusaModel, MODEL_NAMES, PRUSA_MODELS, TYPE_TRIPLES } from '../src/models.js';
@@ -69,6 +70,24 @@ test('unknown input gives null', () => {
 test('the plugin declares every model it can identify', () => {
   const declared = new Set<string>(plugin.printerTypes[0].models);
   for (const model of [...Object.values(TYPE_TRIPLES), ...Object.values(CHECK_CODES), ...Object.values(MODEL_NAMES)]) assert.ok(declared.has(model), model);
+});
+
+test('through the host checks: the manifest passes, names and triples identify, the rest is reported as other', async () => {
+  const harness = await loadPlugin(plugin);
+  try {
+    await harness.addPrinter({ model: '1.4.1' });
+    await harness.addPrinter({ model: 'Original Prusa MK4S' });
+    await harness.addPrinter({ model: 'PrusaLink MINI' });
+    await harness.addPrinter({ model: 'SL1' });
+    await harness.addPrinter({ serial: 'CZPX4720X004XK12345' });
+    assert.equal(await harness.collectFleet(), [
+      { type: 'prusa', model: 'MK4S', count: 2 },
+      { type: 'prusa', model: 'MINI', count: 1 },
+      { type: 'prusa', model: 'other', count: 2 },
+    ]);
+  } finally {
+    await harness.close();
+  }
 });
 
 test.run();

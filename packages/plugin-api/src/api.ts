@@ -1,10 +1,16 @@
 /**
- * The printer plugin API: the only module a plugin imports, first-party or third-party. It has no
- * dependencies. The host validates every plugin against this shape when it loads it.
+ * What a plugin author writes against: the plugin definition and the contexts the host hands it.
+ * This module has no dependencies, so a plugin that imports only `definePrinterPlugin` loads nothing else.
  */
 
-/** Plugins declare the API version they were written for; the host refuses any other. */
+/** The plugin API version this package describes. A plugin names it as `apiVersion`. */
 export const PLUGIN_API_VERSION = 1;
+
+/**
+ * The API versions a host built with this package runs. A plugin whose `apiVersion` falls outside
+ * is refused with PLUGIN_API_VERSION_MISMATCH, and the message names this range.
+ */
+export const SUPPORTED_API_VERSIONS = { min: 1, max: 1 } as const;
 
 export interface PrinterTypeDefinition {
   /** Stable slug, unique across all plugins, never changed once released: `bambu_lab`, `prusa`. */
@@ -63,11 +69,12 @@ export interface PrinterPluginDefinition {
   /** Unique plugin name, a slug such as `bambu` or `acme-octoprint`. */
   name: string;
   version: string;
+  /** The plugin API version the plugin was written for: PLUGIN_API_VERSION of the package it was built with. */
   apiVersion: number;
   displayName?: string;
   printerTypes: readonly PrinterTypeDefinition[];
   /** Turns what is known about a new printer into one of the declared models, or null. Runs locally. */
-  identifyModel?(input: IdentifyModelInput): string | null;
+  identifyModel?(input: IdentifyModelInput): string | null | Promise<string | null>;
   /** Counts this plugin's printers by type and model. Default: the host's printers counted by model. */
   collectFleet?(context: CollectFleetContext): FleetCount[] | Promise<FleetCount[]>;
   /** Runs once when the host loads the plugin, under the same timeout. */

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -9,7 +13,7 @@ import { testDatabaseKinds } from '../helpers/databases.js';
 import { createTempDatabase } from '../helpers/temp-database.js';
 import { withDeadline } from '../helpers/wait.js';
 
-const fixture = (name: string) => `./test/fixtures/plugins/${name}.ts`;
+const fixture = (name: string) => `./test/plugins/fixtures/${name}.ts`;
 const PLUGINS = `{ plugins { name version apiVersion state source error errorCode printerTypeIds } }`;
 const ADD = `mutation($input: AddPrinterInput!) { addPrinter(input: $input) { printer { id name model type { id plugin available } } } }`;
 const FLEET = `{ reportPreview { fleet { printerCount partial printerTypes { type model count } } } }`;
@@ -91,15 +95,15 @@ for (const db of await testDatabaseKinds()) {
     }
     const mk4s = (await t.ok<Added>(ADD, { input: { name: 'Prusa', type: 'prusa', model: '1.4.1' } })).addPrinter!.printer;
     assert.is(mk4s.model, 'MK4S');
-    const bad = await t.gql(ADD, { input: { name: 'Prusa', type: 'prusa', model: 'MK99' } });
-    assert.is(bad.errors?.[0]?.extensions?.field, 'input.model');
-    assert.match(bad.errors![0].message, /known models: MINI, MK3, /);
+    // The README promises that a model the plugin did not declare is reported as `other`: the printer is added without a model.
+    const undeclared = (await t.ok<Added>(ADD, { input: { name: 'Prusa', type: 'prusa', model: 'MK99' } })).addPrinter!.printer;
+    assert.is(undeclared.model, null);
     const empty = await t.gql(ADD, { input: { name: '  ', type: 'prusa' } });
     assert.is(empty.errors?.[0]?.extensions?.field, 'input.name');
 
     const fleet = (await t.ok<Fleet>(FLEET)).reportPreview.fleet;
     assert.equal(fleet, {
-      printerCount: 7,
+      printerCount: 8,
       partial: false,
       printerTypes: [
         { type: 'bambu_lab', model: 'A1 mini', count: 2 },
@@ -108,12 +112,13 @@ for (const db of await testDatabaseKinds()) {
         { type: 'bambu_lab', model: 'P1S', count: 1 },
         { type: 'bambu_lab', model: 'X1C', count: 1 },
         { type: 'prusa', model: 'MK4S', count: 1 },
+        { type: 'prusa', model: 'other', count: 1 },
       ],
     });
     const REMOVE = `mutation($id: ID!) { removePrinter(input: { printerId: $id }) { removedPrinterId } }`;
     assert.is((await t.ok<Removed>(REMOVE, { id: mk4s.id })).removePrinter?.removedPrinterId, mk4s.id);
     assert.is((await t.ok<Removed>(REMOVE, { id: mk4s.id })).removePrinter?.removedPrinterId, null, 'removing it again changes nothing');
-    assert.is((await t.ok<{ printers: { id: string }[] }>(`{ printers { id } }`)).printers.length, 6);
+    assert.is((await t.ok<{ printers: { id: string }[] }>(`{ printers { id } }`)).printers.length, 7);
   });
 
   test('a third-party plugin loads by path and its counts reach the report', async (ctx) => {
@@ -176,7 +181,7 @@ for (const db of await testDatabaseKinds()) {
       [fixture('octoprint'), 'LOADED', null],
       [fixture('octoprint'), 'SKIPPED', 'PLUGIN_DUPLICATE_NAME'],
     ]);
-    assert.match(byName(plugins, 'from-the-future').error ?? '', /written for plugin API 2; this host supports 1/);
+    assert.match(byName(plugins, 'from-the-future').error ?? '', /written for plugin API 2; this host supports plugin API 1\. Update printernizer-stats/);
     assert.match(byName(plugins, 'bambu-clone').error ?? '', /printer type "bambu_lab", which plugin "bambu" already provides/);
     assert.match(byName(plugins, 'broken-setup').error ?? '', /cannot reach the printer farm/);
     assert.match(plugins[5].error ?? '', /default export is function, not a plugin definition/);
@@ -229,11 +234,22 @@ for (const db of await testDatabaseKinds()) {
   });
 
   test('setup runs in load order, teardown in reverse', async () => {
-    const calls = ((globalThis as Record<string, unknown>).__pluginCalls ??= []) as string[];
-    calls.length = 0;
-    const t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: [fixture('octoprint'), fixture('klipper')].join(',') } });
-    await t.close();
-    assert.equal(calls, ['setup:acme-octoprint', 'setup:acme-klipper', 'teardown:acme-klipper', 'teardown:acme-octoprint']);
+    // The plugins run in worker threads: they record their calls in a file named by the environment they inherit.
+    const dir = mkdtempSync(join(tmpdir(), 'pzs-calls-'));
+    process.env.PLUGIN_CALLS_FILE = join(dir, 'calls.txt');
+    try {
+      const t = await createTestApp({ db, env: { PRINTERNIZER_PLUGINS: [fixture('octoprint'), fixture('klipper')].join(',') } });
+      await t.close();
+      assert.equal(readFileSync(process.env.PLUGIN_CALLS_FILE, 'utf8').trim().split('\n'), [
+        'setup:acme-octoprint',
+        'setup:acme-klipper',
+        'teardown:acme-klipper',
+        'teardown:acme-octoprint',
+      ]);
+    } finally {
+      delete process.env.PLUGIN_CALLS_FILE;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('STRICT_PLUGINS=1 turns a refusal into a start-up failure', async () => {
