@@ -26,12 +26,15 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 export async function gunzipCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
   const out: Buffer[] = [];
   let size = 0;
+  // pipeline rejects with its own AbortError when the last stage throws: the size tells why.
   await pipeline(Readable.from(chunksOf(body)), createGunzip(), async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
       size += chunk.length;
       if (size > maxBytes) throw new TooLarge();
       out.push(chunk);
     }
+  }).catch((err: unknown) => {
+    throw size > maxBytes ? new TooLarge() : err;
   });
   return Buffer.concat(out, size);
 }
@@ -72,7 +75,7 @@ export function gzipBodies(maxBytes: number, metrics: Metrics): Plugin {
       const headers = new Headers(request.headers);
       headers.delete('content-encoding');
       headers.delete('content-length');
-      setRequest(new Request(request.url, { method: 'POST', headers, body: inflated.toString("utf8"), signal: request.signal }));
+      setRequest(new Request(request.url, { method: 'POST', headers, body: inflated.toString('utf8'), signal: request.signal }));
     },
   };
 }

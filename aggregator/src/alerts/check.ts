@@ -19,7 +19,14 @@ export interface AlertDeps {
 }
 
 const RANK: Record<string, number> = { INFO: 0, MEDIUM: 1, HIGH: 2 };
-const KINDS: AnomalyKind[] = ['ACTIVE_INSTALLATIONS_DROP', 'ACTIVE_INSTALLATIONS_SPIKE', 'REPORT_VOLUME_SPIKE', 'REPORT_VOLUME_DROP', 'ERROR_SPIKE', 'HIGH_ERROR_RATE'];
+const KINDS: AnomalyKind[] = [
+  'ACTIVE_INSTALLATIONS_DROP',
+  'ACTIVE_INSTALLATIONS_SPIKE',
+  'REPORT_VOLUME_SPIKE',
+  'REPORT_VOLUME_DROP',
+  'ERROR_SPIKE',
+  'HIGH_ERROR_RATE',
+];
 const SEVERITIES: AnomalySeverity[] = ['INFO', 'MEDIUM', 'HIGH'];
 
 /**

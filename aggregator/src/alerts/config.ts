@@ -15,7 +15,10 @@ const emailList = z
 
 /** The operator-notification variables, merged into aggregatorConfigSchema (README: configuration table). */
 export const operatorEnv = {
-  AGGREGATOR_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional().describe('an http(s) URL'),
+  AGGREGATOR_ALERT_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('an http(s) URL'),
   AGGREGATOR_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/)

@@ -37,7 +37,9 @@ export function alertNotice(a: AlertChange): Notice {
     kind: firing ? 'alert' : 'resolved',
     subject,
     text: `${line}\n${since}\n`,
-    html: html`<p><strong>${verb}: ${a.kind} (${a.severity})</strong></p><p>${a.message}</p><p>${since}</p>`.value,
+    html: html`<p><strong>${verb}: ${a.kind} (${a.severity})</strong></p>
+      <p>${a.message}</p>
+      <p>${since}</p>`.value,
     json: {
       text: line,
       type: firing ? 'alert' : 'resolved',

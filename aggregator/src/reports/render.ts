@@ -55,17 +55,41 @@ function text(r: WeeklyReport): string {
 
 function htmlBody(r: WeeklyReport): Html {
   const tables = sections(r).map(
-    ([title, head, rows]) => html`<h2>${title}</h2>${
-      rows.length === 0
-        ? html`<p>(none)</p>`
-        : html`<table border="1" cellpadding="4" cellspacing="0"><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map(
-            (row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`,
-          )}</tbody></table>`
-    }`,
+    ([title, head, rows]) =>
+      html`<h2>${title}</h2>
+        ${
+          rows.length === 0
+            ? html`<p>(none)</p>`
+            : html`<table border="1" cellpadding="4" cellspacing="0">
+                <thead>
+                  <tr>
+                    ${head.map((h) => html`<th>${h}</th>`)}
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows.map(
+                    (row) =>
+                      html`<tr>
+                        ${row.map((c) => html`<td>${c}</td>`)}
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }`,
   );
-  return html`<!doctype html><html><head><meta charset="utf-8"><title>Printernizer statistics, week of ${r.weekStart}</title></head><body>
-<h1>Printernizer statistics, week of ${r.weekStart}</h1><p>From ${r.weekStart} to ${r.weekEnd} (UTC), generated ${r.generatedAt}.</p>
-${tables}<p>Buckets of fewer than ${r.kAnonymity} installations are counted under "other".</p></body></html>`;
+  return html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>Printernizer statistics, week of ${r.weekStart}</title>
+      </head>
+      <body>
+        <h1>Printernizer statistics, week of ${r.weekStart}</h1>
+        <p>From ${r.weekStart} to ${r.weekEnd} (UTC), generated ${r.generatedAt}.</p>
+        ${tables}
+        <p>Buckets of fewer than ${r.kAnonymity} installations are counted under "other".</p>
+      </body>
+    </html>`;
 }
 
 /** The weekly report as a notice: e-mail with text and HTML parts, and JSON (with a chat `text` line) for the webhook. */
