@@ -46,7 +46,9 @@ export async function gunzipCapped(body: ReadableStream<Uint8Array>, maxBytes: n
  */
 export function gzipBodies(maxBytes: number, metrics: Metrics): Plugin {
   return {
-    async onRequest({ request, setRequest, endResponse }) {
+    async onRequest(hook) {
+      const { request } = hook;
+      const endResponse = (response: Response) => hook.endResponse(response);
       if (request.method !== 'POST') return;
       const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
       if (encoding === 'identity' || encoding === '') {
@@ -75,7 +77,7 @@ export function gzipBodies(maxBytes: number, metrics: Metrics): Plugin {
       const headers = new Headers(request.headers);
       headers.delete('content-encoding');
       headers.delete('content-length');
-      setRequest(new Request(request.url, { method: 'POST', headers, body: inflated.toString('utf8'), signal: request.signal }));
+      hook.setRequest(new Request(request.url, { method: 'POST', headers, body: inflated.toString('utf8'), signal: request.signal }));
     },
   };
 }

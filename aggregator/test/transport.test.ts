@@ -76,7 +76,10 @@ for (const db of await testDatabaseKinds()) {
     let pulled = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (pulled >= bomb.length) return controller.close();
+        if (pulled >= bomb.length) {
+          controller.close();
+          return;
+        }
         controller.enqueue(bomb.subarray(pulled, pulled + 1024));
         pulled += 1024;
       },
@@ -91,7 +94,7 @@ for (const db of await testDatabaseKinds()) {
 
   test('the submission client gzips a report over the threshold over real HTTP, and the aggregator stores it', async (ctx) => {
     const { t } = ctx;
-    ctx.server = createServer(t.app.yoga).listen(0, '127.0.0.1');
+    ctx.server = createServer((req, res) => void t.app.yoga(req, res)).listen(0, '127.0.0.1');
     await new Promise((r) => ctx.server!.once('listening', r));
     const port = (ctx.server.address() as AddressInfo).port;
     const seen: (string | undefined)[] = [];

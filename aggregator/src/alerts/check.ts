@@ -71,7 +71,7 @@ export async function checkAnomalies(d: AlertDeps): Promise<AlertChange[]> {
     } else if (row.state === 'RESOLVED') {
       if (await REOPEN.run(em, params)) change('new', now);
     } else if (row.severity !== a.severity) {
-      const worse = RANK[a.severity]! > RANK[row.severity ?? 'INFO']!;
+      const worse = RANK[a.severity] > RANK[row.severity ?? 'INFO'];
       if ((await RESEVER.run(em, { ...params, was: row.severity ?? 'INFO' })) && worse) change('worsened', row.opened_at ?? now);
     }
   }

@@ -45,7 +45,7 @@ export function createOperatorJob(s: AggregatorServices): OperatorJob {
   });
   return {
     notifier,
-    runNow: job.runNow,
+    runNow: () => job.runNow(),
     start: () => {
       if (o.checkSeconds > 0) job.start();
     },

@@ -2,7 +2,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Every value put into an e-mail's HTML goes through this, numbers included. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
 /**
@@ -17,10 +17,10 @@ export class Html {
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
+  let out = strings[0];
   values.forEach((v, i) => {
     const part = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.value : escapeHtml(x))).join('') : v instanceof Html ? v.value : escapeHtml(v);
-    out += part + strings[i + 1]!;
+    out += part + strings[i + 1];
   });
   return new Html(out);
 }

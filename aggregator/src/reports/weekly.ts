@@ -109,4 +109,4 @@ export async function buildWeeklyReport(o: { em: EntityManager; kind: DatabaseKi
 }
 
 /** Monday 00:00 UTC of `now`'s week: the report of the week before is due from then. */
-export const weekOf = (now: Date): string => recentWeeks(now, 2)[0]!;
+export const weekOf = (now: Date): string => recentWeeks(now, 2)[0];
