@@ -46,29 +46,29 @@ for (const db of await testDatabaseKinds()) {
 
   test('a new anomaly is notified once by webhook and e-mail, again when it worsens, and a resolved notice when it clears', async ({ t, hook, smtp }) => {
     // Other rules may fire on the way (a volume spike: these are the first reports): this is about one.
-    const alerts = () => (hook.bodies as unknown as AlertBody[]).filter((b) => b.alerts[0]!.labels.alertname === 'HIGH_ERROR_RATE');
+    const alerts = () => (hook.bodies as unknown as AlertBody[]).filter((b) => b.alerts[0].labels.alertname === 'HIGH_ERROR_RATE');
     const mails = () => smtp.mails.filter((m) => m.subject.includes('HIGH_ERROR_RATE'));
     // 4 of 10 active installations report errors: HIGH_ERROR_RATE, MEDIUM.
     await reportDay(t, '2026-11-27T00:00:00.000Z', 4);
     await t.app.operator.runNow();
     assert.is(alerts().length, 1);
     const [first] = alerts();
-    assert.is(first!.version, '4');
-    assert.is(first!.status, 'firing');
-    assert.equal(first!.alerts[0]!.labels, {
+    assert.is(first.version, '4');
+    assert.is(first.status, 'firing');
+    assert.equal(first.alerts[0].labels, {
       alertname: 'HIGH_ERROR_RATE',
       kind: 'HIGH_ERROR_RATE',
       severity: 'medium',
       service: 'printernizer-stats-aggregator',
     });
-    assert.is(first!.alerts[0]!.annotations.change, 'new');
-    assert.is(first!.alerts[0]!.endsAt, '0001-01-01T00:00:00Z');
-    assert.match(first!.text, /HIGH_ERROR_RATE/);
+    assert.is(first.alerts[0].annotations.change, 'new');
+    assert.is(first.alerts[0].endsAt, '0001-01-01T00:00:00Z');
+    assert.match(first.text, /HIGH_ERROR_RATE/);
     assert.is(mails().length, 1);
-    assert.equal(mails()[0]!.to, ['operator@example.org', 'oncall@example.org']);
-    assert.is(mails()[0]!.from, 'stats@example.org');
-    assert.match(mails()[0]!.subject, /New anomaly: HIGH_ERROR_RATE \(MEDIUM\)/i);
-    assert.match(mails()[0]!.text ?? '', /40% of active installations/);
+    assert.equal(mails()[0].to, ['operator@example.org', 'oncall@example.org']);
+    assert.is(mails()[0].from, 'stats@example.org');
+    assert.match(mails()[0].subject, /New anomaly: HIGH_ERROR_RATE \(MEDIUM\)/i);
+    assert.match(mails()[0].text ?? '', /40% of active installations/);
     assert.is(await metric(t, 'aggregator_anomaly_active{kind="HIGH_ERROR_RATE",severity="MEDIUM"}'), 1);
 
     // It persists unchanged: no repeat.
@@ -82,11 +82,11 @@ for (const db of await testDatabaseKinds()) {
     await reportDay(t, '2026-11-28T00:00:00.000Z', 6);
     await t.app.operator.runNow();
     assert.is(alerts().length, 2);
-    assert.is(alerts()[1]!.status, 'firing');
-    assert.is(alerts()[1]!.alerts[0]!.labels.severity, 'high');
-    assert.is(alerts()[1]!.alerts[0]!.annotations.change, 'worsened');
-    assert.is(alerts()[1]!.alerts[0]!.startsAt, first!.alerts[0]!.startsAt, 'still the same anomaly');
-    assert.match(mails()[1]!.subject, /worsened/i);
+    assert.is(alerts()[1].status, 'firing');
+    assert.is(alerts()[1].alerts[0].labels.severity, 'high');
+    assert.is(alerts()[1].alerts[0].annotations.change, 'worsened');
+    assert.is(alerts()[1].alerts[0].startsAt, first.alerts[0].startsAt, 'still the same anomaly');
+    assert.match(mails()[1].subject, /worsened/i);
     assert.is(await metric(t, 'aggregator_anomaly_active{kind="HIGH_ERROR_RATE",severity="HIGH"}'), 1);
     assert.is(await metric(t, 'aggregator_anomaly_active{kind="HIGH_ERROR_RATE",severity="MEDIUM"}'), 0);
 
@@ -96,13 +96,13 @@ for (const db of await testDatabaseKinds()) {
     await t.app.operator.runNow();
     await t.app.operator.runNow();
     assert.is(alerts().length, 3);
-    const resolved = alerts()[2]!;
+    const resolved = alerts()[2];
     assert.is(resolved.status, 'resolved');
     assert.is(resolved.type, 'resolved');
-    assert.is(resolved.alerts[0]!.labels.alertname, 'HIGH_ERROR_RATE');
-    assert.is.not(resolved.alerts[0]!.endsAt, '0001-01-01T00:00:00Z');
+    assert.is(resolved.alerts[0].labels.alertname, 'HIGH_ERROR_RATE');
+    assert.is.not(resolved.alerts[0].endsAt, '0001-01-01T00:00:00Z');
     assert.is(mails().length, 3);
-    assert.match(mails()[2]!.subject, /resolved/i);
+    assert.match(mails()[2].subject, /resolved/i);
     assert.is(await metric(t, 'aggregator_anomaly_active{kind="HIGH_ERROR_RATE",severity="HIGH"}'), 0);
     assert.is(await metric(t, 'aggregator_notifications_total{channel="webhook",kind="resolved",result="sent"}'), 1);
   });
@@ -117,7 +117,7 @@ for (const db of await testDatabaseKinds()) {
     assert.is(await metric(t, 'aggregator_notifications_total{channel="webhook",kind="alert",result="failed"}'), 1);
     await t.app.operator.runNow();
     assert.is(hook.bodies.length, 1, 'retried');
-    assert.is((hook.bodies[0] as unknown as AlertBody).alerts[0]!.labels.severity, 'high');
+    assert.is((hook.bodies[0] as unknown as AlertBody).alerts[0].labels.severity, 'high');
     await t.app.operator.runNow();
     assert.is(hook.bodies.length, 1, 'and not again');
   });
@@ -132,7 +132,7 @@ for (const db of await testDatabaseKinds()) {
       await reportDay(scheduled, '2026-11-27T00:00:00.000Z', 6);
       scheduled.app.start();
       await waitFor(() => hook.bodies.length > 0, { timeoutMs: 10_000, message: 'the scheduled anomaly check to notify' });
-      assert.is((hook.bodies[0] as unknown as AlertBody).alerts[0]!.labels.alertname, 'HIGH_ERROR_RATE');
+      assert.is((hook.bodies[0] as unknown as AlertBody).alerts[0].labels.alertname, 'HIGH_ERROR_RATE');
     } finally {
       await scheduled.close();
     }
