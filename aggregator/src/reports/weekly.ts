@@ -49,8 +49,8 @@ const errorTypes = (kind: DatabaseKind) => {
           from: fragment(`report r, json_each(r.payload, '$.errors') e`),
         }
       : {
-          type: fragment(`e->>'errorType'`),
-          component: fragment(`coalesce(e->>'component', 'none')`),
+          type: fragment(`(e->>'errorType')`),
+          component: fragment(`coalesce((e->>'component'), 'none')`),
           count: fragment(`(e->>'count')::int`),
           from: fragment(`report r cross join lateral jsonb_array_elements(r.payload->'errors') e`),
         };
