@@ -122,6 +122,16 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     },
   });
 
+  // Its health() is the submissionJobHealth query (src/schema/job-health.ts).
+  const submissionJob = createJob({
+    name: 'submission',
+    initialDelayMs: config.startupDelayMs,
+    intervalMs: config.checkIntervalMs,
+    logger,
+    clock,
+    run: () => outbox.runScheduled(),
+  });
+
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -133,7 +143,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     renderGraphiQL: renderGraphiQLOnDemand,
     logging: yogaLogging(logger),
     maskedErrors: loggedMaskedErrors(logger),
-    context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet }),
+    context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet, submissionJob }),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
@@ -144,7 +154,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
-    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runScheduled() }),
+    submissionJob,
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',

@@ -38,6 +38,7 @@ export function createOperatorJob(s: AggregatorServices): OperatorJob {
     initialDelayMs: Math.min(intervalMs, 30_000),
     intervalMs,
     logger: s.logger,
+    clock: s.clock,
     run: async () => {
       await checkAnomalies({ orm: s.orm, kind: s.kind, clock: s.clock, metrics: s.metrics, notifier, logger: s.logger });
       if (o.weeklyReport && notifier.enabled) await sendWeeklyReport(s, notifier);
@@ -46,6 +47,7 @@ export function createOperatorJob(s: AggregatorServices): OperatorJob {
   return {
     notifier,
     runNow: () => job.runNow(),
+    health: () => job.health(),
     start: () => {
       if (o.checkSeconds > 0) job.start();
     },
