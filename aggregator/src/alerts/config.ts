@@ -25,7 +25,7 @@ export const operatorEnv = {
     .optional()
     .describe('smtp://user:password@host:port or smtps://…'),
   AGGREGATOR_ALERT_EMAIL_FROM: z.email().optional().describe('an e-mail address'),
-  AGGREGATOR_ALERT_EMAIL_TO: emailList.optional(),
+  AGGREGATOR_ALERT_EMAIL_TO: emailList.optional().describe('comma-separated e-mail addresses'),
   AGGREGATOR_ANOMALY_CHECK_SECONDS: intIn(0, 604_800, 3600),
   AGGREGATOR_WEEKLY_REPORT: z
     .enum(['0', '1', 'true', 'false'])
