@@ -106,7 +106,7 @@ for (const db of await testDatabaseKinds()) {
     assert.is(mails.length, 1, 'one mail');
     const mail = mails[0];
     assert.ok(mail.text && mail.html, 'a text part and an HTML part');
-    assert.match(mail.text, /reporting this week {2}· {2}number: 8/);
+    assert.match(mail.text, /^reporting this week: 8$/m);
     assert.ok(mail.text.includes(SCRIPT), 'plain text carries the value as it is');
     assert.ok(mail.html.includes('&lt;script&gt;alert(&#39;x&amp;y&#39;)&lt;/script&gt;'), 'escaped in HTML');
     assert.ok(mail.html.includes('bambu_lab/&lt;img src=x onerror=alert(1)&gt;'));

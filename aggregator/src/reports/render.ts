@@ -46,7 +46,17 @@ function text(r: WeeklyReport): string {
   for (const [title, head, rows] of sections(r)) {
     lines.push(title, '-'.repeat(title.length));
     if (rows.length === 0) lines.push('(none)');
-    else for (const row of rows) lines.push(row.map((c, n) => (n === 0 ? String(c) : `${head[n]}: ${c}`)).join('  ·  '));
+    // A two-column table reads as "label: value"; wider ones name each cell; empty cells are left out.
+    else
+      for (const row of rows)
+        lines.push(
+          head.length === 2
+            ? `${row[0]}: ${row[1]}`
+            : row
+                .map((c, n) => (n === 0 || c === '' ? String(c) : `${head[n]}: ${c}`))
+                .filter(Boolean)
+                .join('  ·  '),
+        );
     lines.push('');
   }
   lines.push(`Buckets of fewer than ${r.kAnonymity} installations are counted under "other".`);
