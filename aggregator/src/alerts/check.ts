@@ -16,6 +16,8 @@ export interface AlertDeps {
   metrics: Metrics;
   notifier: Notifier;
   logger: Logger;
+  /** Aborted at shutdown. */
+  signal?: AbortSignal;
 }
 
 const RANK: Record<string, number> = { INFO: 0, MEDIUM: 1, HIGH: 2 };
@@ -85,7 +87,7 @@ export async function checkAnomalies(d: AlertDeps): Promise<AlertChange[]> {
 
   for (const { key, change } of changes) {
     d.logger.info({ kind: change.kind, severity: change.severity, change: change.change }, 'anomaly state changed');
-    if (d.notifier.enabled && !(await d.notifier.send(alertNotice(change)))) await MARK_PENDING.run(em, { key });
+    if (d.notifier.enabled && !(await d.notifier.send(alertNotice(change), d.signal))) await MARK_PENDING.run(em, { key });
   }
   d.metrics.anomalyCheck.set(now.getTime() / 1000);
   return changes.map((c) => c.change);

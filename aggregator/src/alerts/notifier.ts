@@ -42,20 +42,20 @@ export class Notifier {
     return this.config.webhookUrl !== null || this.#mail !== null;
   }
 
-  /** True when every configured channel took the notice. */
-  async send(notice: Notice): Promise<boolean> {
-    const results = await Promise.all([this.#webhook(notice), this.#email(notice)]);
+  /** True when every configured channel took the notice; `signal` (shutdown) cuts a webhook call short. */
+  async send(notice: Notice, signal?: AbortSignal): Promise<boolean> {
+    const results = await Promise.all([this.#webhook(notice, signal), this.#email(notice)]);
     return results.every(Boolean);
   }
 
-  async #webhook(n: Notice): Promise<boolean> {
+  async #webhook(n: Notice, signal?: AbortSignal): Promise<boolean> {
     if (!this.config.webhookUrl) return true;
     try {
       const res = await fetch(this.config.webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'printernizer-stats-aggregator' },
         body: JSON.stringify(n.json),
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]) : AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       await res.arrayBuffer().catch(() => undefined);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -14,13 +14,13 @@ export interface OperatorJob extends Job {
  * Sends the weekly report of the last full ISO week once (whichever instance claims its row first);
  * a failed send is retried by the next run. Returns whether this run sent it.
  */
-export async function sendWeeklyReport(s: AggregatorServices, notifier: Notifier): Promise<boolean> {
+export async function sendWeeklyReport(s: AggregatorServices, notifier: Notifier, signal?: AbortSignal): Promise<boolean> {
   const em = s.orm.em.fork();
   const now = s.clock.now();
   const key = `weekly:${weekOf(now)}`;
   if (!(await CLAIM_WEEK.run(em, { key, now })) && !(await CLAIM_PENDING.run(em, { key }))) return false;
   const report = await buildWeeklyReport({ em, kind: s.kind, summary: s.summary, k: s.config.kAnonymity, now });
-  if (await notifier.send(weeklyNotice(report))) return true;
+  if (await notifier.send(weeklyNotice(report), signal)) return true;
   await MARK_PENDING.run(em, { key });
   return false;
 }
@@ -39,9 +39,9 @@ export function createOperatorJob(s: AggregatorServices): OperatorJob {
     intervalMs,
     logger: s.logger,
     clock: s.clock,
-    run: async () => {
-      await checkAnomalies({ orm: s.orm, kind: s.kind, clock: s.clock, metrics: s.metrics, notifier, logger: s.logger });
-      if (o.weeklyReport && notifier.enabled) await sendWeeklyReport(s, notifier);
+    run: async (signal) => {
+      await checkAnomalies({ orm: s.orm, kind: s.kind, clock: s.clock, metrics: s.metrics, notifier, logger: s.logger, signal });
+      if (o.weeklyReport && notifier.enabled) await sendWeeklyReport(s, notifier, signal);
     },
   });
   return {
