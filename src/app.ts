@@ -123,6 +123,16 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     },
   });
 
+  // Its health() is the submissionJobHealth query (src/schema/job-health.ts).
+  const submissionJob = createJob({
+    name: 'submission',
+    initialDelayMs: config.startupDelayMs,
+    intervalMs: config.checkIntervalMs,
+    logger,
+    clock,
+    run: () => outbox.runCheck(),
+  });
+
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -134,7 +144,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     renderGraphiQL: renderGraphiQLOnDemand,
     logging: yogaLogging(logger),
     maskedErrors: loggedMaskedErrors(logger),
-    context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet }),
+    context: (): Context => ({ em: orm.em.fork(), clock, logger, config, plugins, outbox, environment, fleet, submissionJob }),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
@@ -147,7 +157,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   const uptime = new UptimeTracker(orm, clock);
   const jobs: Job[] = [
-    createJob({ name: 'submission', initialDelayMs: config.startupDelayMs, intervalMs: config.checkIntervalMs, logger, run: () => outbox.runCheck() }),
+    submissionJob,
     createJob({ name: 'heartbeat', initialDelayMs: HEARTBEAT_INTERVAL_MS, intervalMs: HEARTBEAT_INTERVAL_MS, logger, run: () => uptime.beat() }),
     createJob({
       name: 'retention',

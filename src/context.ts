@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
+import type { Job } from '../common/scheduler.js';
 import type { LocalConfig } from './config.js';
 import type { ReportOutbox } from './jobs/report-outbox.js';
 import type { PluginRegistry } from './plugins/registry.js';
@@ -22,4 +23,6 @@ export interface Context {
   environment: InstallationEnvironment;
   /** The fleet counts a report carries, from the plugins. */
   fleet: FleetProvider;
+  /** The scheduled submission job, for submissionJobHealth. */
+  submissionJob: Pick<Job, 'health'>;
 }

@@ -16,7 +16,9 @@ import { clientAddress } from './auth.js';
 import type { AggregatorConfig } from './config.js';
 import type { AggregatorContext } from './context.js';
 import { entities } from './entities/index.js';
+import { gzipBodies } from './compression.js';
 import { checkHealth } from './health.js';
+import { createOperatorJob, type OperatorJob } from './jobs/operator.js';
 import { expireReports } from './jobs/retention.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { aggregatorMigrations } from './migrations/index.js';
@@ -34,6 +36,8 @@ export interface CreateAggregatorOptions {
 export interface AggregatorApp {
   yoga: YogaServerInstance<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>;
   services: AggregatorServices;
+  /** Anomaly alerts and the weekly report (jobs/operator.ts); tests run it with runNow(). */
+  operator: OperatorJob;
   start(): void;
   stop(): Promise<void>;
 }
@@ -92,6 +96,13 @@ function routes(services: AggregatorServices): Plugin {
 /** An error here has not been masked yet: one without a catalog code is an unexpected failure. */
 const codeLabel = (code: unknown): ErrorCode => (isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR');
 
+/** Latency of ingest and of the summary, and successful deletions, by root field. */
+function observeField(metrics: Metrics, field: string, seconds: number, result: unknown): void {
+  if (field === 'submitReport') metrics.ingest.observe(seconds);
+  else if (field === 'statsSummary') metrics.summary.observe(seconds);
+  else if (/^delete/i.test(field) && !(result as { errors?: unknown[] }).errors?.length) metrics.deletions.inc({ operation: field });
+}
+
 /** Request duration per root field, and submitReport outcomes by result and error code. */
 function measure(metrics: Metrics): Plugin {
   return {
@@ -102,7 +113,8 @@ function measure(metrics: Metrics): Plugin {
       const stop = metrics.duration.startTimer({ operation: field });
       return {
         onExecuteDone({ result }) {
-          stop();
+          const seconds = stop();
+          observeField(metrics, field, seconds, result);
           if (field !== 'submitReport' || !('data' in result || 'errors' in result)) return;
           const r = result as { data?: { submitReport?: { duplicate?: boolean } } | null; errors?: readonly GraphQLError[] };
           if (r.errors?.length) metrics.reports.inc({ result: 'rejected', code: codeLabel(r.errors[0].extensions?.code) });
@@ -149,6 +161,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     }),
     plugins: [
       bodyLimit(config.maxBodyBytes),
+      gzipBodies(config.maxBodyBytes, metrics),
       routes(services),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes({ redactValues: true }),
@@ -179,15 +192,20 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     run: () => summary.refreshIfOlderThan(maxAgeMs / 2),
   });
 
+  const operator = createOperatorJob(services);
+
   return {
     yoga,
     services,
+    operator,
     start: () => {
+      operator.start();
       retention.start();
       if (maxAgeMs > 0) summaryJob.start();
     },
     async stop() {
       await summaryJob.stop();
+      await operator.stop();
       await retention.stop();
       redis?.disconnect();
       await orm.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { PUBLIC_CLIENT_KEY } from '../../common/client-key.js';
 import { databaseUrl, flag, intIn, logLevel, parseEnv } from '../../common/config.js';
+import { operatorConfigOf, operatorEnv, type OperatorConfig } from './alerts/config.js';
 
 // Unset: the public key the clients ship with (common/client-key.ts), so the default local loop works.
 const keyList = z
@@ -37,6 +38,7 @@ export const aggregatorConfigSchema = z.object({
   AGGREGATOR_TRUST_PROXY: flag,
   LOG_LEVEL: logLevel,
   SHUTDOWN_GRACE_MS: intIn(0, 600_000, 10_000),
+  ...operatorEnv,
 });
 
 export interface AggregatorConfig {
@@ -57,6 +59,8 @@ export interface AggregatorConfig {
   logLevel: string;
   /** How long requests in flight may take to finish after SIGTERM. */
   shutdownGraceMs: number;
+  /** Alerts and weekly reports to the operator (aggregator/src/alerts/config.ts). */
+  operator: OperatorConfig;
 }
 
 export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): AggregatorConfig {
@@ -77,5 +81,6 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     trustProxy: e.AGGREGATOR_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    operator: operatorConfigOf(e),
   };
 }

@@ -1,3 +1,6 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
 import pRetry, { AbortError } from 'p-retry';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 
@@ -6,7 +9,7 @@ import { ERROR_CODES, isErrorCode, type ErrorCode } from '../../common/errors.js
 /** What the client needs from an HTTP client: undici's fetch in production, a fault proxy in tests. */
 export type Transport = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: { method: 'POST'; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer>; signal: AbortSignal },
 ) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 /** undici's fetch through EnvHttpProxyAgent, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
@@ -71,18 +74,41 @@ interface Answer {
   errors?: { message: string; extensions?: { code?: unknown; retryAfterSeconds?: number } }[];
 }
 
+/**
+ * Bodies larger than this many bytes of JSON are sent gzip-compressed (`Content-Encoding: gzip`);
+ * smaller ones gain little and go as they are. A usage report is usually a few KiB.
+ */
+export const GZIP_THRESHOLD_BYTES = 1024;
+
+const gzipAsync = promisify(gzip);
+
+/** The JSON body, compressed when over the threshold. */
+export async function encodeBody(json: string): Promise<{ body: string | Uint8Array<ArrayBuffer>; headers: Record<string, string> }> {
+  if (Buffer.byteLength(json) <= GZIP_THRESHOLD_BYTES) return { body: json, headers: {} };
+  return { body: new Uint8Array(await gzipAsync(json)), headers: { 'content-encoding': 'gzip' } };
+}
+
 async function postOnce(o: ClientOptions, query: string, variables: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<Data> {
   const attempt = AbortSignal.any([signal, AbortSignal.timeout(o.timeoutMs)]);
   let res: Awaited<ReturnType<Transport>>;
   let text: string;
-  try {
-    res = await o.transport(o.endpoint, {
+  const json = JSON.stringify({ query, variables });
+  const send = (encoded: { body: string | Uint8Array<ArrayBuffer>; headers: Record<string, string> }) =>
+    o.transport(o.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers, ...encoded.headers },
+      body: encoded.body,
       signal: attempt,
     });
+  try {
+    const encoded = await encodeBody(json);
+    res = await send(encoded);
     text = await res.text();
+    // An aggregator older than compression support cannot read the body (400 or 415): send it plain once.
+    if (encoded.headers['content-encoding'] && (res.status === 415 || (res.status === 400 && !text.includes('"code":"BAD_USER_INPUT"')))) {
+      res = await send({ body: json, headers: {} });
+      text = await res.text();
+    }
   } catch (err) {
     if (signal.aborted) throw new AbortError(new DeliveryError('ABORTED', 'stopped while sending', true));
     if (attempt.aborted) throw new DeliveryError('TIMEOUT', `no answer within ${o.timeoutMs / 1000} s`, true);

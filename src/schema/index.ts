@@ -5,6 +5,7 @@ import './report.js';
 import './submissions.js';
 import './usage-data.js';
 import './printers.js';
+import './job-health.js';
 
 import { builder } from '../builder.js';
 
