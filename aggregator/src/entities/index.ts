@@ -1,8 +1,9 @@
 import { Installation } from './installation.entity.js';
 import { InstallationWeek } from './installation-week.entity.js';
+import { AnomalyState, DashboardSnapshot, OpsEvent, RecentRefusal, RefusalWeek } from './ops.entity.js';
 import { Report } from './report.entity.js';
 import { SummarySnapshot } from './summary-snapshot.entity.js';
 
-export { Installation, InstallationWeek, Report, SummarySnapshot };
+export { AnomalyState, DashboardSnapshot, Installation, InstallationWeek, OpsEvent, RecentRefusal, RefusalWeek, Report, SummarySnapshot };
 
-export const entities = [Installation, Report, InstallationWeek, SummarySnapshot];
+export const entities = [Installation, Report, InstallationWeek, SummarySnapshot, RefusalWeek, RecentRefusal, OpsEvent, AnomalyState, DashboardSnapshot];
