@@ -27,26 +27,31 @@ function block(id: string, title: string, ...content: (Node | string | null)[]):
   return el('section', { id, class: 'card', 'aria-labelledby': `${id}-title` }, el('h3', { id: `${id}-title` }, title), ...content);
 }
 
-function renderPanel(root: HTMLElement, p: Panel, refresh: () => Promise<void>): void {
+/** The lookup form and its result outlive a refresh of the panel, so "Deleted" stays on screen. */
+interface Lookup {
+  form: HTMLFormElement;
+  result: HTMLElement;
+  refresh: () => Promise<void>;
+}
+
+function renderPanel(root: HTMLElement, p: Panel, lookup: Lookup): void {
   // Null only when an argument is refused, which these fixed ones never are.
   const [submissions, latestRefusals, deletions, events] = [p.submissions ?? [], p.latestRefusals ?? [], p.deletions ?? [], p.events ?? []];
   const codes = new Map<string, number>();
   for (const w of submissions) for (const c of w.refusalsByCode) codes.set(c.code, (codes.get(c.code) ?? 0) + c.count);
-  const lookup = el('div', { id: 'lookup-result', 'aria-live': 'polite' });
-  const idInput = el('input', { id: 'lookup-id', name: 'id', autocomplete: 'off', spellcheck: 'false', placeholder: 'xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx' });
   replace(
     root,
     block(
       'admin-submissions',
       'Submissions per week',
+      el('p', { class: 'note', id: 'success-rate' }, successLine(submissions)),
       timeChart(
-        'Success rate per week',
+        'Reports accepted per week',
         submissions.map((w) => w.weekStart),
-        [{ name: 'success rate', values: submissions.map((w) => w.successRate) }],
+        [{ name: 'accepted', values: submissions.map((w) => w.accepted) }],
         {
           kind: 'columns',
-          format: (n) => `${Math.round(n * 100)} %`,
-          max: 1,
+          format: (n) => integer(Math.round(n)),
         },
       ),
       numbersTable(
@@ -76,20 +81,8 @@ function renderPanel(root: HTMLElement, p: Panel, refresh: () => Promise<void>):
         { class: 'states' },
         ...p.installationsByState.map((s) => el('div', { class: 'stat' }, el('dt', {}, s.state.toLowerCase()), el('dd', {}, integer(s.count)))),
       ),
-      el(
-        'form',
-        {
-          class: 'row',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void showInstallation(lookup, idInput.value.trim(), refresh);
-          },
-        },
-        el('label', { for: 'lookup-id' }, 'Installation id'),
-        idInput,
-        el('button', { type: 'submit' }, 'Look up'),
-      ),
-      lookup,
+      lookup.form,
+      lookup.result,
     ),
     block(
       'admin-anomalies',
@@ -105,7 +98,7 @@ function renderPanel(root: HTMLElement, p: Panel, refresh: () => Promise<void>):
                 el('strong', {}, `${a.severity} · ${a.kind}`),
                 el('p', {}, a.message),
                 el('p', { class: 'note' }, `Since ${when(a.since)}`, a.acknowledgedAt ? ` · acknowledged ${when(a.acknowledgedAt)}` : ''),
-                a.acknowledgedAt ? null : el('button', { type: 'button', onclick: () => void acknowledge(a.kind, refresh) }, `Acknowledge ${a.kind}`),
+                a.acknowledgedAt ? null : el('button', { type: 'button', onclick: () => void acknowledge(a.kind, lookup.refresh) }, `Acknowledge ${a.kind}`),
               ),
             ),
           )
@@ -129,6 +122,14 @@ function renderPanel(root: HTMLElement, p: Panel, refresh: () => Promise<void>):
         : el('p', {}, 'None.'),
     ),
   );
+}
+
+function successLine(weeks: Panel['submissions'] & object): string {
+  const accepted = weeks.reduce((n, w) => n + w.accepted, 0);
+  const refused = weeks.reduce((n, w) => n + w.refused, 0);
+  const last = weeks.at(-1);
+  const rate = (r: number | null | undefined) => (r === null || r === undefined ? '–' : percent(r));
+  return `Success rate this week ${rate(last?.successRate)}, over ${weeks.length} weeks ${rate(accepted + refused ? accepted / (accepted + refused) : null)} (${integer(accepted)} accepted, ${integer(refused)} refused).`;
 }
 
 async function acknowledge(kind: AnomalyKind, refresh: () => Promise<void>): Promise<void> {
@@ -194,11 +195,23 @@ export function mountAdmin(container: HTMLElement): void {
   const lock = el('button', { type: 'button', hidden: true }, 'Lock');
   const form = el('form', { class: 'row' }, el('label', { for: 'admin-key' }, 'Admin key'), keyInput, el('button', { type: 'submit' }, 'Unlock'));
 
+  const result = el('div', { id: 'lookup-result', 'aria-live': 'polite' });
+  const idInput = el('input', { id: 'lookup-id', name: 'id', autocomplete: 'off', spellcheck: 'false', placeholder: 'xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx' });
+  const lookup: Lookup = {
+    form: el('form', { class: 'row' }, el('label', { for: 'lookup-id' }, 'Installation id'), idInput, el('button', { type: 'submit' }, 'Look up')),
+    result,
+    refresh: () => refresh(),
+  };
+  lookup.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void showInstallation(result, idInput.value.trim(), refresh);
+  });
+
   const refresh = async () => {
     try {
       const data = await gql(AdminPanelDocument, { weeks: 12, refusals: 20 }, { headers: headers() });
       if (!data.admin) throw new Error('The admin console did not answer.');
-      renderPanel(panel, data.admin, refresh);
+      renderPanel(panel, data.admin, lookup);
       status.textContent = 'Unlocked. The key is kept in this tab’s memory only.';
       keyInput.value = '';
       form.hidden = true;
@@ -217,6 +230,8 @@ export function mountAdmin(container: HTMLElement): void {
   lock.addEventListener('click', () => {
     adminKey = null;
     replace(panel);
+    replace(result);
+    idInput.value = '';
     form.hidden = false;
     lock.hidden = true;
     delete container.dataset.unlocked;

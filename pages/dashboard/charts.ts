@@ -89,7 +89,7 @@ export interface Series {
 
 const W = 640;
 const H = 240;
-const PAD = { left: 56, right: 12, top: 12, bottom: 34 };
+const PAD = { left: 66, right: 12, top: 12, bottom: 34 };
 
 /** A column chart (one series) or a line chart (several), with a few labelled ticks on each axis. */
 export function timeChart(
