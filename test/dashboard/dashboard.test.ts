@@ -92,7 +92,7 @@ if (testBrowserAvailable()) {
 
     // Weekly figures against statsSummary.weekly: the same installations, K applied, growth from them.
     const weekly = s.weekly;
-    const label = (i: number) => `${weekly[i]!.weekStart}${i === weekly.length - 1 ? ' (so far)' : ''}`;
+    const label = (i: number) => `${weekly[i].weekStart}${i === weekly.length - 1 ? ' (so far)' : ''}`;
     assert.equal(
       await tableOf(page, 'chart-active'),
       weekly.map((w, i) => [label(i), w.reportingInstallations >= 5 ? integer(w.reportingInstallations) : 'fewer than K']),
@@ -115,8 +115,8 @@ if (testBrowserAvailable()) {
     const featureRows = await tableOf(page, 'chart-feature-trend');
     assert.is(versionRows.length, 12);
     t.weeks.forEach((w, i) => {
-      for (const b of w.appVersions) assert.ok(versionRows[i]!.includes(percent(b.share)), `week ${w.weekStart} version ${b.key}`);
-      for (const f of w.featureAdoption) assert.ok(featureRows[i]!.includes(percent(f.share)), `week ${w.weekStart} feature ${f.feature}`);
+      for (const b of w.appVersions) assert.ok(versionRows[i].includes(percent(b.share)), `week ${w.weekStart} version ${b.key}`);
+      for (const f of w.featureAdoption) assert.ok(featureRows[i].includes(percent(f.share)), `week ${w.weekStart} feature ${f.feature}`);
     });
     assert.ok(t.weeks.at(-1)!.appVersions.some((b) => b.key === '2.42.0'));
 

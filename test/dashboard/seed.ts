@@ -101,7 +101,7 @@ export async function seedFleet(db: TempDatabase, installations = 1000): Promise
       .filter((f) => week >= f.start && week < f.stop)
       .map((f, n) => {
         const version =
-          f.id === fleet[5]!.id || f.id === fleet[6]!.id ? '2.43.0-rc.1' : week >= f.upgradeWeek ? '2.42.0' : week >= f.upgradeWeek / 2 ? '2.41.0' : '2.40.0';
+          f.id === fleet[5].id || f.id === fleet[6].id ? '2.43.0-rc.1' : week >= f.upgradeWeek ? '2.42.0' : week >= f.upgradeWeek / 2 ? '2.41.0' : '2.40.0';
         const report = makeReport({
           installationId: f.id,
           end,
