@@ -105,7 +105,9 @@ export function timeChart(
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart' });
   root.appendChild(svg('title', {})).textContent = title;
-  for (const v of [lo, (lo + hi) / 2, hi]) {
+  // Three ticks, fewer when small ranges would print the same label twice (0, 1, 1).
+  const ticks = new Map([lo, (lo + hi) / 2, hi].map((v) => [o.format(v), v]));
+  for (const v of ticks.values()) {
     root.appendChild(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid' }));
     root.appendChild(svgText({ x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, o.format(v)));
   }

@@ -88,7 +88,7 @@ function render(s: Awaited<ReturnType<typeof loadSummary>>, t: Trends): void {
   const labels = t.weeks.map((w) => w.weekStart);
   const week = (w: Trends['weeks'][number]) => `${w.weekStart}${w.complete ? '' : ' (so far)'}`;
   byId('k-rule').textContent =
-    `Every number on this page describes at least ${t.kAnonymity} installations: smaller groups are folded into “other” or left out, week by week.`;
+    `Every number on this page describes at least ${t.kAnonymity} installation${t.kAnonymity === 1 ? '' : 's'}: smaller groups are folded into “other” or left out, week by week.`;
   byId('updated').textContent = `Figures as of ${new Date(s.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
   replace(
     byId('headline'),
@@ -119,10 +119,12 @@ function render(s: Awaited<ReturnType<typeof loadSummary>>, t: Trends): void {
       'chart-growth',
       'Week-over-week growth',
       'Change in active installations against the week before; the running week is compared as it stands.',
-      timeChart('Week-over-week growth', labels, [{ name: 'growth', values: t.weeks.map((w) => w.growth) }], {
-        kind: 'columns',
-        format: (n) => `${Math.round(n * 100)} %`,
-      }),
+      t.weeks.some((w) => w.growth !== null)
+        ? timeChart('Week-over-week growth', labels, [{ name: 'growth', values: t.weeks.map((w) => w.growth) }], {
+            kind: 'columns',
+            format: (n) => `${Math.round(n * 100)} %`,
+          })
+        : el('p', { class: 'empty' }, 'No two consecutive weeks reach the threshold yet.'),
       numbersTable(
         'Week-over-week growth',
         ['Week of', 'Growth'],
