@@ -19,6 +19,8 @@ export interface Ops {
 }
 
 const registry = new WeakMap<AggregatorServices, Ops>();
+const DASHBOARD_REFRESH_MS = 10 * 60_000;
+const DASHBOARD_MAX_AGE_MS = 60 * 60_000;
 
 /** The dashboard and admin pieces of one aggregator, for the resolvers in schema/dashboard.ts and schema/admin.ts. */
 export function opsOf(services: AggregatorServices): Ops {
@@ -66,16 +68,19 @@ function pageRoutes(): Plugin {
 export function createOps(services: AggregatorServices, schema: GraphQLSchema): Ops {
   const { config, clock, logger, orm, kind } = services;
   const recorder = new OpsRecorder({ orm, clock, logger, adminKey: config.adminKey });
-  const maxAgeMs = config.summaryMaxAgeSeconds * 1000;
-  const dashboard = new DashboardStore({ orm, kind, clock, maxAgeMs });
+  // Weekly trends need no minute-fresh figures, and a refresh reads the running week's reports
+  // (seconds at 100,000 installations): the job refreshes every 10 minutes at most, and a request
+  // recomputes only a missing row, one from before a deletion, or one the job left over an hour old.
+  const refreshMs = Math.max(DASHBOARD_REFRESH_MS, config.summaryMaxAgeSeconds * 1000);
+  const dashboard = new DashboardStore({ orm, kind, clock, maxAgeMs: Math.max(DASHBOARD_MAX_AGE_MS, refreshMs * 2) });
   // Keeps the dashboard row fresh ahead of requests and the anomaly states' "since" current.
   const job = createJob({
     name: 'dashboard-snapshot',
     initialDelayMs: 1500,
-    intervalMs: Math.max(5000, maxAgeMs / 2),
+    intervalMs: Math.max(5000, config.summaryMaxAgeSeconds * 500),
     logger,
     run: async () => {
-      await dashboard.refreshIfOlderThan(maxAgeMs / 2);
+      await dashboard.refreshIfOlderThan(refreshMs);
       await anomalyStatuses(orm.em.fork(), kind, clock.now());
       await recorder.flush();
     },
@@ -84,9 +89,7 @@ export function createOps(services: AggregatorServices, schema: GraphQLSchema): 
     recorder,
     dashboard,
     plugins: [pageRoutes(), recorder.plugin(schema)],
-    start: () => {
-      if (maxAgeMs > 0) job.start();
-    },
+    start: () => job.start(),
     async stop() {
       await job.stop();
       await recorder.flush();
