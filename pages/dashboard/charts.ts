@@ -89,7 +89,7 @@ export interface Series {
 
 const W = 640;
 const H = 240;
-const PAD = { left: 66, right: 12, top: 12, bottom: 34 };
+const PAD = { left: 66, right: 12, top: 14, bottom: 44 };
 
 /** A column chart (one series) or a line chart (several), with a few labelled ticks on each axis. */
 export function timeChart(
@@ -114,7 +114,7 @@ export function timeChart(
   if (lo < 0) root.appendChild(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), class: 'zero' }));
   const step = Math.max(1, Math.ceil(labels.length / 4));
   labels.forEach((label, i) => {
-    if (i % step === 0 || i === labels.length - 1) root.appendChild(svgText({ x: x(i), y: H - 12, 'text-anchor': 'middle', class: 'tick' }, label.slice(5)));
+    if (i % step === 0 || i === labels.length - 1) root.appendChild(svgText({ x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'tick' }, label.slice(5)));
   });
   const band = (W - PAD.left - PAD.right) / labels.length;
   series.forEach((s, n) => {
