@@ -12,6 +12,7 @@ import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../../common/server-kit.js';
+import { createOps } from './admin/ops.js';
 import { clientAddress } from './auth.js';
 import type { AggregatorConfig } from './config.js';
 import type { AggregatorContext } from './context.js';
@@ -142,6 +143,8 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
   const kind = databaseKind(orm);
   const summary = new SummaryStore({ orm, kind, clock, maxAgeMs: config.summaryMaxAgeSeconds * 1000 });
   const services: AggregatorServices = { config, clock, logger, orm, kind, redis, limiter: new RateLimiter({ redis, clock }), metrics, summary };
+  // The dashboard page at `/`, its trends snapshot and the admin panel's records (admin/ops.ts).
+  const ops = createOps(services, schema);
 
   const yoga = createYoga<{ req?: { socket?: { remoteAddress?: string } } }, AggregatorContext>({
     schema,
@@ -167,6 +170,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       useErrorCodes({ redactValues: true }),
       useQueryLimits({ maxDepth: 10, maxAliases: 10, maxCost: 10000, maxTokens: 3000, maxDirectives: 50 }),
       measure(metrics),
+      ...ops.plugins,
     ],
   });
 
@@ -202,8 +206,10 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       operator.start();
       retention.start();
       if (maxAgeMs > 0) summaryJob.start();
+      ops.start();
     },
     async stop() {
+      await ops.stop();
       await summaryJob.stop();
       await operator.stop();
       await retention.stop();

@@ -31,11 +31,11 @@ const SEVERITY_VALUES: Record<AnomalySeverity, { description: string }> = {
   HIGH: { description: 'Look now: something is likely broken for many installations.' },
 };
 
-const AnomalyKindEnum = builder.enumType('AnomalyKind', {
+export const AnomalyKindEnum = builder.enumType('AnomalyKind', {
   description: 'Which rule found the anomaly; at most one anomaly per rule at a time.',
   values: KIND_VALUES,
 });
-const AnomalySeverityEnum = builder.enumType('AnomalySeverity', { description: 'How urgent an anomaly is.', values: SEVERITY_VALUES });
+export const AnomalySeverityEnum = builder.enumType('AnomalySeverity', { description: 'How urgent an anomaly is.', values: SEVERITY_VALUES });
 
 const AnomalyRef = builder.objectRef<Anomaly>('Anomaly').implement({
   description: 'Something unusual in the reports, found by a fixed rule when asked; anomalies are not stored.',

@@ -4,7 +4,7 @@ import { ACTIVE_DAYS, MAX_DAYS, MAX_WEEKS, type BucketCount, type FeatureAdoptio
 const folded =
   'A bucket fewer than K installations fall in (AGGREGATOR_K_ANONYMITY) is folded into key "other", always listed last; the rest are sorted by count, largest first.';
 
-const BucketCountRef = builder.objectRef<BucketCount>('BucketCount').implement({
+export const BucketCountRef = builder.objectRef<BucketCount>('BucketCount').implement({
   description: `One bucket of a distribution. ${folded}`,
   fields: (t) => ({
     key: t.exposeString('key', { description: 'The value counted (a version, a platform, a country code, …), or "other" for the folded buckets.' }),
@@ -13,7 +13,7 @@ const BucketCountRef = builder.objectRef<BucketCount>('BucketCount').implement({
   }),
 });
 
-const FeatureAdoptionRef = builder.objectRef<FeatureAdoption>('FeatureAdoption').implement({
+export const FeatureAdoptionRef = builder.objectRef<FeatureAdoption>('FeatureAdoption').implement({
   description: 'How many active installations have one feature enabled. A feature fewer than K installations report is left out rather than folded.',
   fields: (t) => ({
     feature: t.exposeString('feature', { description: 'Feature id, as installations report it (e.g. "timelapse").' }),
