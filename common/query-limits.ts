@@ -38,7 +38,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     costLimit: { maxCost: limits.maxCost, ...refuse('QUERY_TOO_COMPLEX', limits.maxCost) },
     maxTokens: { n: limits.maxTokens, ...refuse('TOO_MANY_TOKENS', limits.maxTokens) },
     maxDirectives: { n: limits.maxDirectives, ...refuse('TOO_MANY_DIRECTIVES', limits.maxDirectives) },
-    // Suggestions ("did you mean …") help frontend developers, and both schemas are public anyway.
-    blockFieldSuggestion: { enabled: false },
+    // Suggestions ("did you mean …") help a developer, and map the schema for a prober: only in development.
+    blockFieldSuggestion: { enabled: process.env.NODE_ENV !== 'development' },
   });
 }
