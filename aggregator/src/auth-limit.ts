@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 
+import { scrubbedError } from '../../common/logger.js';
 import { AuthError, IngestError } from './errors.js';
 import type { LimitCheck } from './rate-limit.js';
 import type { AggregatorServices } from './services.js';
@@ -16,7 +17,7 @@ import type { AggregatorServices } from './services.js';
 const scope = (s: AggregatorServices, address: string): LimitCheck => ({ scope: 'auth', key: address, max: s.config.authFailuresPerIp });
 
 const unavailable = (s: AggregatorServices) => (err: unknown) => {
-  s.logger.error({ err: String(err) }, 'rate limiter unavailable');
+  s.logger.error({ err: scrubbedError(err) }, 'rate limiter unavailable');
   throw IngestError.unavailable();
 };
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
+import { scrubbedError } from '../../common/logger.js';
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, fragment, sql } from '../../common/typed-sql.js';
 import { failedAuth, isAuthRefusal, refuseLockedOut } from './auth-limit.js';
@@ -94,7 +95,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
       { scope: 'installation', key: installationId, max: s.config.ratePerInstallation },
     ])
     .catch((err: unknown) => {
-      s.logger.error({ err: String(err) }, 'rate limiter unavailable');
+      s.logger.error({ err: scrubbedError(err) }, 'rate limiter unavailable');
       throw IngestError.unavailable();
     });
   if (limit.limited) {
@@ -117,7 +118,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 }
 
 async function refund(s: AggregatorServices, limit: LimitResult): Promise<void> {
-  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: String(err) }, 'rate limiter refund failed; the unit stays spent'));
+  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: scrubbedError(err) }, 'rate limiter refund failed; the unit stays spent'));
 }
 
 /** Stores a new report; a copy stored meanwhile (another request, another instance) is answered as a duplicate. */
