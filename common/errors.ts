@@ -28,7 +28,12 @@ export const ERROR_CODES = {
   },
   GRAPHQL_PARSE_FAILED: { status: 400, retryable: false, meaning: 'the query is not valid GraphQL syntax' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, retryable: false, meaning: 'the query does not fit the schema (an unknown field, a missing argument, …)' },
-  QUERY_TOO_DEEP: { status: 400, retryable: false, meaning: 'selections nest deeper than the limit in `extensions.limit`' },
+  QUERY_TOO_DEEP: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'selections nest deeper than the limit in `extensions.limit`, or brackets (list and object values included) nest deeper than 64, refused before parsing',
+  },
   QUERY_TOO_COMPLEX: {
     status: 400,
     retryable: false,
@@ -58,10 +63,15 @@ export const ERROR_CODES = {
   RATE_LIMITED: {
     status: 429,
     retryable: true,
-    meaning: 'too many reports (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
+    meaning:
+      'too many reports, or too many failed authentications from one address (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
   },
   INTERNAL_SERVER_ERROR: { status: 500, retryable: true, meaning: 'anything unexpected: the message is masked as "Unexpected error." and the cause is logged' },
-  SERVICE_UNAVAILABLE: { status: 503, retryable: true, meaning: 'the database could not take the write (locked, full, gone); nothing was stored' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    meaning: 'the database could not take the write (locked, full, gone) or cannot be reached (refused, timed out); nothing was stored',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,9 +1,12 @@
+import type { RequestListener } from 'node:http';
+
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { MikroORM } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 
 import { systemClock, type Clock } from '../common/clock.js';
 import type { LocalConfig } from './config.js';
+import { allowedHostNames, withHostCheck } from './host-check.js';
 import type { Context } from './context.js';
 import { openDatabase } from '../common/db.js';
 import { entities } from './entities/index.js';
@@ -16,6 +19,7 @@ import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../comm
 import { localMigrations } from './migrations/index.js';
 import { panelRoute } from './panel.js';
 import { useErrorCodes } from '../common/error-codes-plugin.js';
+import { useNoNulStrings } from '../common/no-nul.js';
 import { useQueryLimits } from '../common/query-limits.js';
 import { collectFleet, hostPrinters } from './plugins/fleet.js';
 import { firstPartyPlugins } from './plugins/first-party.js';
@@ -40,6 +44,8 @@ export interface CreateAppOptions {
 
 export interface LocalApp {
   yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** What the HTTP server serves: `yoga` behind the Host check (DNS rebinding), so every route is covered. */
+  handler: RequestListener;
   orm: MikroORM;
   logger: Logger;
   outbox: ReportOutbox;
@@ -148,6 +154,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
+      useNoNulStrings(),
       useQueryLimits({ maxDepth: 12, maxAliases: 20, maxCost: 20000, maxTokens: 5000, maxDirectives: 20 }),
       exportRoute({ orm, clock, logger }),
       // The privacy panel at / (pages/panel, bundled into dist/pages/panel).
@@ -173,6 +180,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   return {
     yoga,
+    handler: withHostCheck(allowedHostNames(config.host, config.allowedHosts), (req, res) => void yoga(req, res)),
     orm,
     logger,
     outbox,

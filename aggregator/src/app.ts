@@ -6,8 +6,10 @@ import { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../common/clock.js';
 import { databaseKind, openDatabase } from '../../common/db.js';
+import { databaseWhere, DatabaseUnreachableError, isDatabaseUnavailable } from '../../common/db-errors.js';
 import { useErrorCodes } from '../../common/error-codes-plugin.js';
 import { errorResponse, isErrorCode, type ErrorCode } from '../../common/errors.js';
+import { useNoNulStrings } from '../../common/no-nul.js';
 import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
@@ -135,7 +137,15 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     url: config.databaseUrl,
     entities,
     migrations: aggregatorMigrations,
+    timeoutMs: config.databaseTimeoutMs,
     logger: (message) => logger.debug({ component: 'orm' }, message),
+  }).catch((err: unknown) => {
+    // One line for the operator (server.ts prints it and exits), without credentials or a stack.
+    if (!isDatabaseUnavailable(err)) throw err;
+    const reason = (err as { code?: string }).code ?? 'no answer';
+    throw new DatabaseUnreachableError(
+      `Cannot reach the database at ${databaseWhere(config.databaseUrl)} (${reason}); check AGGREGATOR_DATABASE_URL and that PostgreSQL is up.`,
+    );
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
@@ -167,7 +177,8 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       gzipBodies(config.maxBodyBytes, metrics),
       routes(services),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      useErrorCodes({ redactValues: true }),
+      useErrorCodes({ redactValues: true, logger }),
+      useNoNulStrings(),
       useQueryLimits({ maxDepth: 10, maxAliases: 10, maxCost: 10000, maxTokens: 3000, maxDirectives: 50 }),
       measure(metrics),
       ...ops.plugins,

@@ -3,11 +3,14 @@ import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
-import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
+import { scrubbedError } from '../../common/logger.js';
+import { implausibility, usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, fragment, sql } from '../../common/typed-sql.js';
+import { failedAuth, isAuthRefusal, refuseLockedOut } from './auth-limit.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
+import type { LimitResult } from './rate-limit.js';
 import type { AggregatorServices } from './services.js';
 import { INVALIDATE_SUMMARY } from './summary-store.js';
 import { isoWeekStart } from './week.js';
@@ -43,10 +46,17 @@ export function canonicalHash(value: unknown): string {
     .digest('hex');
 }
 
-/** Validates with the shared contract; the error names the field and never repeats the value. */
-export function validateReport(input: unknown): UsageReport {
+/**
+ * Validates with the shared contract, and its dates against `now` (the aggregator's clock); the
+ * error names the field and never repeats the value.
+ */
+export function validateReport(input: unknown, now: Date): UsageReport {
   const parsed = usageReportSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const wrong = implausibility(parsed.data, now);
+    if (wrong) throw IngestError.invalid(wrong.path, wrong.message);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   throw IngestError.invalid(issue.path.join('.') || 'report', problem);
@@ -68,8 +78,13 @@ async function secretHashOf(em: EntityManager, installationId: string): Promise<
  * another instance meanwhile turns into a duplicate answer, never a second count.
  */
 export async function submitReport(s: AggregatorServices, em: EntityManager, input: unknown, caller: Caller): Promise<SubmitResult> {
-  const report = validateReport(input);
-  if (!matchesAny(caller.apiKey, s.config.apiKeys)) throw AuthError.noApiKey();
+  const report = validateReport(input, s.clock.now());
+  await refuseLockedOut(s, caller.address);
+  if (!matchesAny(caller.apiKey, s.config.apiKeys)) {
+    // A missing key is no guess; a wrong one is.
+    if (caller.apiKey) await failedAuth(s, caller.address, AuthError.noApiKey());
+    throw AuthError.noApiKey();
+  }
   if (!caller.secret) throw AuthError.noSecret();
   const secretHash = hashSecret(caller.secret);
   const installationId = report.installation.installationId;
@@ -77,7 +92,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 
   // One read for both checks: on SQLite every statement waits its turn on the one connection.
   const seen = await SECRET_AND_STORED_REPORT.one(em, { installationId, reportId: report.reportId });
-  if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) await failedAuth(s, caller.address, AuthError.wrongSecret());
   const earlier = seen && duplicateFrom(seen, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
 
@@ -87,7 +102,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
       { scope: 'installation', key: installationId, max: s.config.ratePerInstallation },
     ])
     .catch((err: unknown) => {
-      s.logger.error({ err: String(err) }, 'rate limiter unavailable');
+      s.logger.error({ err: scrubbedError(err) }, 'rate limiter unavailable');
       throw IngestError.unavailable();
     });
   if (limit.limited) {
@@ -95,9 +110,30 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     throw IngestError.rateLimited(limit.scope === 'ip' ? 'address' : 'installation', limit.retryAfterSeconds);
   }
 
-  const receivedAt = s.clock.now();
+  // Only a stored new report keeps its unit: a duplicate, a refusal or a failure gives it back.
+  let result: SubmitResult;
   try {
-    await storeReport(s, em, { report, secretHash, payloadHash, receivedAt });
+    result = await storeNew(s, em, { report, secretHash, payloadHash, receivedAt: s.clock.now() });
+  } catch (err) {
+    await refund(s, limit);
+    // A secret that lost the race for a new installation is a wrong secret too.
+    if (isAuthRefusal(err)) await failedAuth(s, caller.address, err);
+    throw err;
+  }
+  if (result.duplicate) await refund(s, limit);
+  return result;
+}
+
+async function refund(s: AggregatorServices, limit: LimitResult): Promise<void> {
+  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: scrubbedError(err) }, 'rate limiter refund failed; the unit stays spent'));
+}
+
+/** Stores a new report; a copy stored meanwhile (another request, another instance) is answered as a duplicate. */
+async function storeNew(s: AggregatorServices, em: EntityManager, item: ToStore): Promise<SubmitResult> {
+  const { report, payloadHash } = item;
+  const installationId = report.installation.installationId;
+  try {
+    await storeReport(s, em, item);
   } catch (raw) {
     // Raw SQL errors arrive unconverted; the driver maps them to MikroORM's exception classes.
     const err = raw instanceof Error && !(raw as GraphQLError).extensions ? em.getDriver().convertException(raw) : raw;
@@ -109,7 +145,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     s.logger.error({ err }, 'storing a report failed');
     throw IngestError.unavailable();
   }
-  return { reportId: report.reportId, installationId, duplicate: false, receivedAt };
+  return { reportId: report.reportId, installationId, duplicate: false, receivedAt: item.receivedAt };
 }
 
 const STORED_REPORT = sql<{ reportId: string }>`select installation_id, payload_hash, received_at from report where id = ${'reportId'}`.returning({
@@ -281,13 +317,17 @@ export async function deleteInstallation(
   s: AggregatorServices,
   em: EntityManager,
   installationId: string,
-  caller: { secret: string | null; adminKey: string | null },
+  caller: { secret: string | null; adminKey: string | null; address: string },
 ): Promise<number> {
+  await refuseLockedOut(s, caller.address);
   const admin = s.config.adminKey !== null && caller.adminKey !== null && safeEqual(caller.adminKey, s.config.adminKey);
-  if (!admin && !caller.secret) throw AuthError.notOwner();
+  if (!admin && !caller.secret) {
+    if (caller.adminKey) await failedAuth(s, caller.address, AuthError.notOwner());
+    throw AuthError.notOwner();
+  }
   const known = await secretHashOf(em, installationId);
   if (!known) return 0;
-  if (!admin && !safeEqual(known, hashSecret(caller.secret!))) throw AuthError.notOwner();
+  if (!admin && !safeEqual(known, hashSecret(caller.secret!))) await failedAuth(s, caller.address, AuthError.notOwner());
   const deleted = await em.transactional(async (tx) => {
     const reports = await tx.nativeDelete(Report, { installationId });
     await tx.nativeDelete(InstallationWeek, { installationId });

@@ -14,6 +14,23 @@ export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}$/;
 /** The model every undeclared or unknown model is reported as; no plugin may declare it. */
 export const OTHER_MODEL = 'other';
 
+/**
+ * True for a "model" that could be an address or a serial number rather than a model name: three
+ * or more dotted numbers (an IPv4 address, in it or alone), a run of five or more digits, or a word
+ * of eight or more characters mixing letters and digits (serials such as 01P00A381200123). Real
+ * model names ("X1 Carbon", "MK3.5S", "Ender 3 V2", "Adventurer 5M Pro") have none of these.
+ */
+export function looksIdentifying(model: string): boolean {
+  if (/\d+\.\d+\.\d+/.test(model) || /\d{5,}/.test(model)) return true;
+  return model.split(/[ ._+-]/).some((word) => word.length >= 8 && /\d/.test(word) && /[A-Za-z]/.test(word));
+}
+
+/** A printer model as plugins declare it and reports carry it (the report contract uses this schema too). */
+export const modelName = z
+  .string()
+  .regex(MODEL_PATTERN, 'must be a model name of at most 32 letters, digits, spaces or . _ + -')
+  .refine((m) => !looksIdentifying(m), 'must be a model name, not an address or a serial number');
+
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 const slug = z.string().regex(SLUG_PATTERN, 'must be a slug (a-z, 0-9, _ . -; at most 64 characters)');
 
@@ -22,7 +39,7 @@ export const printerTypeSchema = z.object({
   displayName: z.string().min(1).max(64),
   vendor: z.string().min(1).max(64),
   models: z
-    .array(z.string().regex(MODEL_PATTERN, 'must be a model name of at most 32 letters, digits, spaces or . _ + -'))
+    .array(modelName)
     .max(200)
     .refine((m) => new Set(m).size === m.length, 'must not repeat a model')
     .refine((m) => !m.includes(OTHER_MODEL), `"${OTHER_MODEL}" is reserved for undeclared models`),
