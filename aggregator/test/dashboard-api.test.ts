@@ -99,7 +99,8 @@ for (const db of await testDatabaseKinds()) {
     assert.is(forbidden.errors?.[0]?.extensions?.code, 'FORBIDDEN');
 
     // Two refusals: no API key, and an invalid report.
-    await t.gql(SUBMIT, { input: makeReport() }, { headers: { 'x-installation-secret': 'x'.repeat(20) } });
+    // A report that is plausible at the test's clock, so that the missing key is what refuses it.
+    await t.gql(SUBMIT, { input: makeReport({ end: '2026-11-25T00:00:00.000Z', days: 1 }) }, { headers: { 'x-installation-secret': 'x'.repeat(20) } });
     await t.gql(SUBMIT, { input: { ...makeReport(), schemaVersion: 99 } }, { headers: { 'x-api-key': API_KEY, 'x-installation-secret': 'x'.repeat(20) } });
     const before = (await t.gql<Admin>(ADMIN, {}, admin)).data!.admin!;
     const week3 = before.submissions[2];
