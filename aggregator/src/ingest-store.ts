@@ -81,18 +81,32 @@ const ON_CONFLICT = fragment(`on conflict (id) do update set
 const WEEK_CONFLICT = fragment(`on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
     jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`);
 
-/** SQLite: three statements in the (shared) transaction. */
-const UPSERT_INSTALLATION = sql<Params>`
-  insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
-  values (${'installationId'}, ${'secretHash'}, ${'receivedAt'}, ${'receivedAt'}, ${'periodEnd'}, ${'appVersion'}, ${'platform'}, ${'deploymentMode'}, ${'countryCode'}, ${'printerCount'}, ${'printerTypes'}, ${'features'}, ${'errorCount'})
-  ${ON_CONFLICT}
-  returning id`.returning({ id: column.text });
-const INSERT_REPORT = sql<Params>`
-  insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload)
-  values (${'reportId'}, ${'installationId'}, ${'receivedAt'}, ${'schemaVersion'}, ${'periodStart'}, ${'periodEnd'}, ${'payloadHash'}, ${'payload'})`;
-const ADD_TO_WEEK = sql<Params>`
-  insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (${'weekStart'}, ${'installationId'}, 1, ${'jobsCompleted'}, ${'errorCount'})
-  ${WEEK_CONFLICT}`;
+/**
+ * SQLite: each write is one multi-row statement for every report of the (shared) transaction: a
+ * statement costs a hop to node-sqlite3's worker thread whatever its size. Rows are applied in
+ * order, so two reports of one installation (or week) in a batch add up as two statements would.
+ */
+const INSTALLATION_ROW = sql<Params>`(${'installationId'}, ${'secretHash'}, ${'receivedAt'}, ${'receivedAt'}, ${'periodEnd'}, ${'appVersion'}, ${'platform'}, ${'deploymentMode'}, ${'countryCode'}, ${'printerCount'}, ${'printerTypes'}, ${'features'}, ${'errorCount'})`;
+const REPORT_ROW = sql<Params>`(${'reportId'}, ${'installationId'}, ${'receivedAt'}, ${'schemaVersion'}, ${'periodStart'}, ${'periodEnd'}, ${'payloadHash'}, ${'payload'})`;
+const WEEK_ROW = sql<Params>`(${'weekStart'}, ${'installationId'}, 1, ${'jobsCompleted'}, ${'errorCount'})`;
+const SQLITE_WRITES = [
+  {
+    row: INSTALLATION_ROW,
+    head: 'insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count) values',
+    tail: `${ON_CONFLICT.text} returning id`,
+  },
+  { row: REPORT_ROW, head: 'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values', tail: '' },
+  { row: WEEK_ROW, head: 'insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values', tail: WEEK_CONFLICT.text },
+];
+/** Reports per statement; a few sizes of each statement stay prepared. */
+const SLICE = 32;
+const texts = new Map<string, DriverStatement>();
+function manyRows(w: (typeof SQLITE_WRITES)[number], n: number): DriverStatement {
+  const key = `${w.head}:${n}`;
+  let st = texts.get(key);
+  if (!st) texts.set(key, (st = { name: `ingest_rows_${texts.size}`, text: `${w.head} ${Array.from({ length: n }, () => w.row.text).join(', ')} ${w.tail}` }));
+  return st;
+}
 
 /**
  * PostgreSQL: the same three writes as one statement (data-modifying CTEs), so one round trip and
@@ -119,19 +133,22 @@ const BEGIN: DriverStatement = { name: 'ingest_begin', text: 'begin' };
 const COMMIT: DriverStatement = { name: 'ingest_commit', text: 'commit' };
 const ROLLBACK: DriverStatement = { name: 'ingest_rollback', text: 'rollback' };
 
-/** Writes one report in the transaction the connection is in (SQLite). */
-async function store(c: DriverConnection, item: ToStore): Promise<void> {
-  const p = paramsOf(item);
-  if (!(await UPSERT_INSTALLATION.oneOn(c, p))) throw AuthError.wrongSecret();
-  await INSERT_REPORT.runOn(c, p);
-  await ADD_TO_WEEK.runOn(c, p);
+/** Writes up to SLICE reports in the transaction the connection is in (SQLite). */
+async function store(c: DriverConnection, items: readonly ToStore[]): Promise<void> {
+  const params = items.map(paramsOf);
+  const [installations, reports, weeks] = SQLITE_WRITES;
+  const bound = (w: (typeof SQLITE_WRITES)[number]) => params.flatMap((p) => w.row.bindFor('sqlite', p));
+  // A row missing means a secret did not match: the batch fails and each report is stored alone.
+  if ((await c.all(manyRows(installations, items.length), bound(installations))).length !== items.length) throw AuthError.wrongSecret();
+  await c.run(manyRows(reports, items.length), bound(reports));
+  await c.run(manyRows(weeks, items.length), bound(weeks));
 }
 
 /** Runs `items` in one transaction on the connection: all stored, or none and the error thrown. */
 async function transaction(c: DriverConnection, items: readonly ToStore[]): Promise<void> {
   await c.run(BEGIN, []);
   try {
-    for (const item of items) await store(c, item);
+    for (let at = 0; at < items.length; at += SLICE) await store(c, items.slice(at, at + SLICE));
   } catch (err) {
     await c.run(ROLLBACK, []).catch(() => {});
     throw err;
