@@ -16,6 +16,8 @@ import { isoWeekStart } from './week.js';
 export interface ToStore {
   report: UsageReport;
   secretHash: string;
+  /** The report as canonical JSON (ingest.ts canonicalJson). */
+  payload: string;
   payloadHash: string;
   receivedAt: Date;
 }
@@ -43,7 +45,7 @@ interface Params {
   jobsCompleted: number;
 }
 
-function paramsOf({ report: r, secretHash, payloadHash, receivedAt }: ToStore): Params {
+function paramsOf({ report: r, secretHash, payload, payloadHash, receivedAt }: ToStore): Params {
   const i = r.installation;
   return {
     installationId: i.installationId,
@@ -62,7 +64,7 @@ function paramsOf({ report: r, secretHash, payloadHash, receivedAt }: ToStore): 
     reportId: r.reportId,
     schemaVersion: r.schemaVersion,
     payloadHash,
-    payload: JSON.stringify(r),
+    payload,
     weekStart: isoWeekStart(receivedAt),
     jobsCompleted: r.usage.jobsCompleted,
   };
@@ -95,7 +97,11 @@ const SQLITE_WRITES = [
     head: 'insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count) values',
     tail: `${ON_CONFLICT.text} returning id`,
   },
-  { row: REPORT_ROW, head: 'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values', tail: '' },
+  {
+    row: REPORT_ROW,
+    head: 'insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload) values',
+    tail: '',
+  },
   { row: WEEK_ROW, head: 'insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values', tail: WEEK_CONFLICT.text },
 ];
 /** Reports per statement; a few sizes of each statement stay prepared. */

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
+import { canonicalJson, sha256 } from '../../common/canonical.js';
 import { withDriverConnection } from '../../common/driver.js';
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, sql } from '../../common/typed-sql.js';
@@ -25,23 +24,6 @@ export interface Caller {
   apiKey: string | null;
   secret: string | null;
   address: string;
-}
-
-/** The same report always hashes the same: keys sorted at every level. */
-export function canonicalHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
 }
 
 /** Validates with the shared contract; the error names the field and never repeats the value. */
@@ -74,7 +56,8 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   if (!caller.secret) throw AuthError.noSecret();
   const secretHash = hashSecret(caller.secret);
   const installationId = report.installation.installationId;
-  const payloadHash = canonicalHash(report);
+  const payload = canonicalJson(report);
+  const payloadHash = sha256(payload);
 
   // One read for both checks: on SQLite every statement waits its turn on the one connection.
   const seen = await withDriverConnection(em, s.kind, (c) => SECRET_AND_STORED_REPORT.oneOn(c, { installationId, reportId: report.reportId }));
@@ -98,7 +81,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 
   const receivedAt = s.clock.now();
   try {
-    await storeReport(s, em, { report, secretHash, payloadHash, receivedAt });
+    await storeReport(s, em, { report, secretHash, payload, payloadHash, receivedAt });
   } catch (raw) {
     // Raw SQL errors arrive unconverted; the driver maps them to MikroORM's exception classes.
     const err = raw instanceof Error && !(raw as GraphQLError).extensions ? em.getDriver().convertException(raw) : raw;

@@ -5,11 +5,11 @@
  * fixed per installation, so a report costs one string and one SHA-256. A sample of installations
  * is checked against the generic canonical form of `fleetReport`, so the two cannot drift apart.
  */
-import { createHash } from 'node:crypto';
-
+import { canonicalJson, sha256 } from '../../common/canonical.js';
 import { DAY_MS } from '../../common/clock.js';
 import type { DatabaseKind } from '../../common/db.js';
 import { hashSecret } from '../../aggregator/src/auth.js';
+
 import { isoWeekStart } from '../../aggregator/src/week.js';
 import { fleetReport, installationIdOf, receivedAt, reportIdOf, secretOf } from './fleet.js';
 
@@ -43,22 +43,6 @@ export const FLEET_TABLES: Record<keyof FleetRows, { name: string; columns: stri
   weeks: { name: 'installation_week', columns: ['week_start', 'installation_id', 'reports', 'jobs_completed', 'errors'] },
   reports: { name: 'report', columns: ['id', 'installation_id', 'received_at', 'schema_version', 'period_start', 'period_end', 'payload_hash', 'payload'] },
 };
-
-/** Keys sorted at every level, undefined left out: canonicalHash's form, written directly. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Instant → how each database's column receives it; the same few values repeat, so they are cached. */
 function instants(kind: DatabaseKind) {
