@@ -9,6 +9,8 @@
  * parses it once. pg sends the five messages of a parameterised query (parse, bind, describe,
  * execute, sync) as five socket writes; they are corked into one.
  */
+import { createRequire } from 'node:module';
+
 import type { EntityManager } from '@mikro-orm/core';
 import type * as Pg from 'pg';
 import type * as Sqlite3 from 'sqlite3';
@@ -34,6 +36,8 @@ export const instantParam = (kind: DatabaseKind, at: Date): number | string => (
 interface Pool {
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<void>;
+  destroy(callback?: unknown): Promise<void>;
+  config: { connection?: { filename?: string } };
 }
 
 const poolOf = (em: EntityManager): Pool => (em.getConnection() as unknown as { getKnex(): { client: Pool } }).getKnex().client;
@@ -47,6 +51,48 @@ export async function withDriverConnection<T>(em: EntityManager, kind: DatabaseK
   } finally {
     await pool.releaseConnection(raw);
   }
+}
+
+const require = createRequire(import.meta.url);
+const readers = new WeakMap<Pool, Promise<Sqlite3.Database | null>>();
+
+/**
+ * SQLite: a read-only connection of its own beside the pool's single one, opened on first use and
+ * closed with the pool. In WAL mode it reads the last committed state while the pool's connection
+ * writes, so a read on the hot path does not queue behind a write transaction. A file database
+ * only (an in-memory one is private to its connection): null otherwise.
+ */
+function readerOf(pool: Pool): Promise<Sqlite3.Database | null> {
+  let reader = readers.get(pool);
+  if (!reader) {
+    const file = pool.config.connection?.filename;
+    reader =
+      !file || file.includes(':memory:') || file.startsWith('file:')
+        ? Promise.resolve(null)
+        : new Promise<Sqlite3.Database>((resolve, reject) => {
+            const sqlite3 = require('sqlite3') as typeof Sqlite3;
+            const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) =>
+              err ? reject(err) : db.exec('PRAGMA busy_timeout = 5000', (e) => (e ? reject(e) : resolve(db))),
+            );
+          });
+    readers.set(pool, reader);
+    const destroy = pool.destroy.bind(pool);
+    pool.destroy = async (callback?: unknown) => {
+      const db = await reader!.catch(() => null);
+      if (db) await new Promise<void>((resolve) => db.close(() => resolve()));
+      return destroy(callback);
+    };
+  }
+  return reader;
+}
+
+/**
+ * Runs a read with a driver connection: on SQLite the read-only one beside the pool (it sees what
+ * is committed, not a transaction in progress), on PostgreSQL one of the pool.
+ */
+export async function withReadConnection<T>(em: EntityManager, kind: DatabaseKind, work: (c: DriverConnection) => Promise<T>): Promise<T> {
+  const reader = kind === 'sqlite' ? await readerOf(poolOf(em)) : null;
+  return reader ? work(sqliteConnection(reader)) : withDriverConnection(em, kind, work);
 }
 
 const prepared = new WeakMap<Sqlite3.Database, Map<string, Sqlite3.Statement>>();

@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { GraphQLError } from 'graphql';
 
 import { canonicalJson, sha256 } from '../../common/canonical.js';
-import { withDriverConnection } from '../../common/driver.js';
+import { withReadConnection } from '../../common/driver.js';
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, sql } from '../../common/typed-sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
@@ -59,8 +59,8 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   const payload = canonicalJson(report);
   const payloadHash = sha256(payload);
 
-  // One read for both checks: on SQLite every statement waits its turn on the one connection.
-  const seen = await withDriverConnection(em, s.kind, (c) => SECRET_AND_STORED_REPORT.oneOn(c, { installationId, reportId: report.reportId }));
+  // One read for both checks. A report or installation being stored meanwhile is caught when it is stored.
+  const seen = await withReadConnection(em, s.kind, (c) => SECRET_AND_STORED_REPORT.oneOn(c, { installationId, reportId: report.reportId }));
   if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) throw AuthError.wrongSecret();
   const earlier = seen && duplicateFrom(seen, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
