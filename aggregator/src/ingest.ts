@@ -12,6 +12,9 @@ import { storeReport } from './ingest-store.js';
 import type { AggregatorServices } from './services.js';
 import { INVALIDATE_SUMMARY } from './summary-store.js';
 
+// Kept where callers found it before it moved to common/canonical.ts.
+export { canonicalHash } from '../../common/canonical.js';
+
 export interface SubmitResult {
   reportId: string;
   installationId: string;
