@@ -143,11 +143,12 @@ export async function seedFleet(db: BulkWriter, kind: DatabaseKind, o: { from?: 
     const starts: number[] = [];
     for (let s = from; s < o.to; s += chunk) starts.push(s);
     const job = (s: number) => builders.build({ kind, from: s, to: Math.min(o.to, s + chunk), reportsEach: o.reportsEach });
-    // Up to three chunks in flight: two being built, one being inserted.
-    const ahead = starts.slice(0, 3).map(job);
+    // Up to three chunks in flight: two being built, one being inserted. A chunk leaves the queue
+    // when it is taken, so the rows of a stored chunk can be collected (a million reports are gigabytes).
+    const queue = starts.slice(0, 3).map(job);
     for (let n = 0; n < starts.length; n++) {
-      const rows = await ahead[n];
-      if (n + 3 < starts.length) ahead.push(job(starts[n + 3]));
+      const rows = await queue.shift()!;
+      if (n + 3 < starts.length) queue.push(job(starts[n + 3]));
       await db.insert(rows);
     }
   } finally {
