@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -154,6 +154,8 @@ async function run(part: string, database: string, label: string, fn: PartFn | s
 process.on('unhandledRejection', (err) => note(`unhandled rejection during the run: ${String((err as Error)?.message ?? err).split('\n')[0]}`));
 
 const began = performance.now();
+// Other work on the machine moves absolute figures (not the ratios as much): the load is recorded with them.
+const loadAtStart = loadavg()[0];
 const postgres = await postgresAnswers();
 const redis = await redisAnswers(REDIS_URL);
 const kinds: DatabaseKind[] = postgres ? ['sqlite', 'postgresql'] : ['sqlite'];
@@ -214,6 +216,7 @@ const block = [
   '',
   `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; whole run ${((performance.now() - began) / 60_000).toFixed(1)} min`,
   `- Machine: ${cpu[0]?.model.trim() ?? '?'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
+  `- Load average (1 min) at the start / end of the run: ${loadAtStart.toFixed(1)} / ${loadavg()[0].toFixed(1)}`,
   `- Node ${process.version}, ${osType()} ${release()}`,
   `- Packages: ${['graphql', 'graphql-yoga', '@mikro-orm/core', 'sqlite3', 'pg'].map((p) => `${p} ${version(p)}`).join(', ')}`,
   `- Databases: SQLite (a file, WAL)${postgres ? ', PostgreSQL' : ' only (PostgreSQL did not answer)'}${redis ? ', Redis' : ' (Redis did not answer)'}, all on this machine`,

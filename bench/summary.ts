@@ -15,7 +15,8 @@ import { query, toDate, toInt } from '../common/sql.js';
 import { createAggregatorApp, type AggregatorApp } from '../aggregator/src/app.js';
 import { API_KEY, benchAggregatorConfig } from './lib/apps.js';
 import { postgresAnswers, throwawayDatabase, type ThrowawayDatabase } from './lib/databases.js';
-import { FLEET_NOW, fleetReport, installationIdOf, openRaw, receivedAt, secretOf, seedFleet } from './lib/fleet.js';
+import { openBulkWriter, seedFleet } from './lib/bulk-insert.js';
+import { FLEET_NOW, fleetReport, installationIdOf, receivedAt, secretOf } from './lib/fleet.js';
 import type { BenchRow } from './lib/row.js';
 
 const SUMMARY = `{ statsSummary { generatedAt reportsAccepted installationsEverReported activeInstallations lastReportReceivedAt printersOfActiveInstallations
@@ -81,7 +82,7 @@ async function tables(app: AggregatorApp) {
 async function checkSample(kind: DatabaseKind, reportsEach: number): Promise<void> {
   const [seeded, real] = [await instance(kind), await instance(kind)];
   try {
-    const raw = await openRaw(kind, seeded.db.url);
+    const raw = await openBulkWriter(kind, seeded.db.url);
     await seedFleet(raw, kind, { from: 0, to: 12, reportsEach });
     await raw.close();
     for (let i = 0; i < 12; i++)
@@ -116,7 +117,7 @@ async function measure(kind: DatabaseKind, installations: number, reportsEach: n
   const t = await instance(kind);
   try {
     let start = performance.now();
-    const raw = await openRaw(kind, t.db.url);
+    const raw = await openBulkWriter(kind, t.db.url);
     await seedFleet(raw, kind, { to: installations, reportsEach });
     if (kind === 'postgresql') await raw.run('analyze');
     await raw.close();

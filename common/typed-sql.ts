@@ -9,6 +9,8 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 
+import type { DatabaseKind } from './db.js';
+import { instantParam, type DriverConnection } from './driver.js';
 import { execute, query, toDate, toInt } from './sql.js';
 
 /** SQL text the code itself builds (e.g. a per-database expression); never a value from input. */
@@ -49,8 +51,13 @@ export const column = {
       (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,
 };
 
+let statements = 0;
+
 /** A statement with named parameters; `run` it as a write, or declare its columns to read rows. */
 export class NamedSql<P extends object> {
+  /** Its prepared-statement name on a driver connection (common/driver.ts). */
+  readonly name = `typed_sql_${++statements}`;
+
   constructor(
     /** The text with positional `?` placeholders, as the driver receives it. */
     readonly text: string,
@@ -61,6 +68,11 @@ export class NamedSql<P extends object> {
   /** Runs a write; returns the affected rows. */
   run(em: EntityManager, params: P): Promise<number> {
     return execute(em, this.text, this.bind(params));
+  }
+
+  /** Runs a write on a driver connection (common/driver.ts); returns the affected rows. */
+  runOn(c: DriverConnection, params: P): Promise<number> {
+    return c.run(this, this.bindFor(c.kind, params));
   }
 
   /** Names the result columns and how each is decoded; the row type follows from them. */
@@ -75,6 +87,11 @@ export class NamedSql<P extends object> {
       if (value === undefined) throw new Error(`SQL parameter "${name}" has no value`);
       return value;
     });
+  }
+
+  /** As `bind`, with instants as the platform stores them (what MikroORM's `query`/`execute` do for `bind`'s Dates). */
+  bindFor(kind: DatabaseKind, params: P): unknown[] {
+    return this.bind(params).map((v) => (v instanceof Date ? instantParam(kind, v) : v));
   }
 }
 
@@ -92,6 +109,16 @@ export class NamedQuery<P extends object, C extends Columns> {
   /** The first row, or undefined when there is none. */
   async one(em: EntityManager, params: P): Promise<RowOf<C> | undefined> {
     return (await this.all(em, params))[0];
+  }
+
+  /** As `all`, on a driver connection (common/driver.ts). */
+  async allOn(c: DriverConnection, params: P): Promise<RowOf<C>[]> {
+    const rows = await c.all(this.statement, this.statement.bindFor(c.kind, params));
+    return rows.map((raw) => this.decode(raw));
+  }
+
+  async oneOn(c: DriverConnection, params: P): Promise<RowOf<C> | undefined> {
+    return (await this.allOn(c, params))[0];
   }
 
   private decode(raw: Record<string, unknown>): RowOf<C> {

@@ -1,19 +1,22 @@
-import { createHash } from 'node:crypto';
-
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
+import { canonicalJson, sha256 } from '../../common/canonical.js';
+import { withReadConnection } from '../../common/driver.js';
 import { scrubbedError } from '../../common/logger.js';
 import { implausibility, usageReportSchema, type UsageReport } from '../../common/report/contract.js';
-import { column, fragment, sql } from '../../common/typed-sql.js';
+import { column, sql } from '../../common/typed-sql.js';
 import { failedAuth, isAuthRefusal, refuseLockedOut } from './auth-limit.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
+import { storeReport, type ToStore } from './ingest-store.js';
 import type { LimitResult } from './rate-limit.js';
 import type { AggregatorServices } from './services.js';
 import { INVALIDATE_SUMMARY } from './summary-store.js';
-import { isoWeekStart } from './week.js';
+
+// Kept where callers found it before it moved to common/canonical.ts.
+export { canonicalHash } from '../../common/canonical.js';
 
 export interface SubmitResult {
   reportId: string;
@@ -27,23 +30,6 @@ export interface Caller {
   apiKey: string | null;
   secret: string | null;
   address: string;
-}
-
-/** The same report always hashes the same: keys sorted at every level. */
-export function canonicalHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
 }
 
 /**
@@ -88,10 +74,11 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   if (!caller.secret) throw AuthError.noSecret();
   const secretHash = hashSecret(caller.secret);
   const installationId = report.installation.installationId;
-  const payloadHash = canonicalHash(report);
+  const payload = canonicalJson(report);
+  const payloadHash = sha256(payload);
 
-  // One read for both checks: on SQLite every statement waits its turn on the one connection.
-  const seen = await SECRET_AND_STORED_REPORT.one(em, { installationId, reportId: report.reportId });
+  // One read for both checks. A report or installation being stored meanwhile is caught when it is stored.
+  const seen = await withReadConnection(em, s.kind, (c) => SECRET_AND_STORED_REPORT.oneOn(c, { installationId, reportId: report.reportId }));
   if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) await failedAuth(s, caller.address, AuthError.wrongSecret());
   const earlier = seen && duplicateFrom(seen, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
@@ -113,7 +100,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
   // Only a stored new report keeps its unit: a duplicate, a refusal or a failure gives it back.
   let result: SubmitResult;
   try {
-    result = await storeNew(s, em, { report, secretHash, payloadHash, receivedAt: s.clock.now() });
+    result = await storeNew(s, em, { report, secretHash, payload, payloadHash, receivedAt: s.clock.now() });
   } catch (err) {
     await refund(s, limit);
     // A secret that lost the race for a new installation is a wrong secret too.
@@ -177,135 +164,6 @@ function duplicateFrom(row: StoredReport, reportId: string, installationId: stri
 async function duplicateOf(em: EntityManager, reportId: string, installationId: string, payloadHash: string): Promise<SubmitResult | null> {
   const row = await STORED_REPORT.one(em, { reportId });
   return row ? duplicateFrom(row, reportId, installationId, payloadHash) : null;
-}
-
-/** What an installation's latest report says, as stored on its row. */
-type LatestState = {
-  appVersion: string;
-  platform: string;
-  deploymentMode: string;
-  countryCode: string | null;
-  printerCount: number;
-  printerTypes: string;
-  features: string;
-  errorCount: number;
-};
-
-// The first report inserts the installation with its secret; a later one updates the latest state
-// only when its period is not older (a report delivered late must not overwrite newer state) and
-// last_report_at only forwards. When the stored secret differs (two first reports raced with
-// different secrets: the first one stored wins) nothing is updated and no row comes back.
-// One statement instead of insert, secret read and two updates: on SQLite the one connection is
-// held for the whole transaction, so every round trip in it is paid by every waiting submit.
-const newer = (col: string) =>
-  `${col} = case when installation.latest_period_end <= excluded.latest_period_end then excluded.${col} else installation.${col} end`;
-const UPSERT_INSTALLATION = sql<LatestState & { installationId: string; secretHash: string; receivedAt: Date; periodEnd: Date }>`
-  insert into installation (id, secret_hash, first_report_at, last_report_at, latest_period_end, app_version, platform, deployment_mode, country_code, printer_count, printer_types, features, error_count)
-  values (${'installationId'}, ${'secretHash'}, ${'receivedAt'}, ${'receivedAt'}, ${'periodEnd'}, ${'appVersion'}, ${'platform'}, ${'deploymentMode'}, ${'countryCode'}, ${'printerCount'}, ${'printerTypes'}, ${'features'}, ${'errorCount'})
-  on conflict (id) do update set
-    ${fragment(['app_version', 'platform', 'deployment_mode', 'country_code', 'printer_count', 'printer_types', 'features', 'error_count', 'latest_period_end'].map(newer).join(',\n    '))},
-    last_report_at = case when installation.last_report_at < excluded.last_report_at then excluded.last_report_at else installation.last_report_at end
-  where installation.secret_hash = excluded.secret_hash
-  returning id`.returning({ id: column.text });
-
-const INSERT_REPORT = sql<{
-  reportId: string;
-  installationId: string;
-  receivedAt: Date;
-  schemaVersion: number;
-  periodStart: Date;
-  periodEnd: Date;
-  payloadHash: string;
-  payload: string;
-}>`
-  insert into report (id, installation_id, received_at, schema_version, period_start, period_end, payload_hash, payload)
-  values (${'reportId'}, ${'installationId'}, ${'receivedAt'}, ${'schemaVersion'}, ${'periodStart'}, ${'periodEnd'}, ${'payloadHash'}, ${'payload'})`;
-
-const ADD_TO_WEEK = sql<{ weekStart: string; installationId: string; jobsCompleted: number; errors: number }>`
-  insert into installation_week (week_start, installation_id, reports, jobs_completed, errors) values (${'weekStart'}, ${'installationId'}, 1, ${'jobsCompleted'}, ${'errors'})
-  on conflict (week_start, installation_id) do update set reports = installation_week.reports + 1,
-    jobs_completed = installation_week.jobs_completed + excluded.jobs_completed, errors = installation_week.errors + excluded.errors`;
-
-interface ToStore {
-  report: UsageReport;
-  secretHash: string;
-  payloadHash: string;
-  receivedAt: Date;
-}
-
-interface Waiting extends ToStore {
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-/** Per aggregator: the SQLite submits waiting for the next shared transaction. */
-const gathering = new WeakMap<AggregatorServices, Waiting[]>();
-
-/**
- * Stores one report in a transaction. On SQLite (one connection, so one transaction at a time)
- * the submits that arrive while a transaction runs wait together and are stored in the next one
- * (group commit): one BEGIN and COMMIT for all of them instead of each queueing for its own.
- * When a shared transaction fails, it is rolled back whole and each of its reports is stored again
- * alone, so one report's refusal (a secret race, a reportId stored meanwhile) is its own answer.
- */
-function storeReport(s: AggregatorServices, em: EntityManager, item: ToStore): Promise<void> {
-  if (s.kind !== 'sqlite') return em.transactional((tx) => store(tx, item));
-  return new Promise<void>((resolve, reject) => {
-    const waiting = gathering.get(s);
-    if (waiting) waiting.push({ ...item, resolve, reject });
-    else void commitTogether(s, em, [{ ...item, resolve, reject }]);
-  });
-}
-
-async function commitTogether(s: AggregatorServices, em: EntityManager, batch: Waiting[]): Promise<void> {
-  gathering.set(s, batch);
-  const closeBatch = () => {
-    if (gathering.get(s) === batch) gathering.delete(s);
-  };
-  try {
-    await em.transactional(async (tx) => {
-      // The connection is ours: whoever comes now gathers the next batch.
-      closeBatch();
-      for (const item of batch) await store(tx, item);
-    });
-  } catch (err) {
-    closeBatch();
-    if (batch.length === 1) return batch[0].reject(err);
-    for (const item of batch) await em.transactional((tx) => store(tx, item)).then(item.resolve, item.reject);
-    return;
-  }
-  for (const item of batch) item.resolve();
-}
-
-async function store(tx: EntityManager, { report: r, secretHash, payloadHash, receivedAt }: ToStore): Promise<void> {
-  const i = r.installation;
-  const installationId = i.installationId;
-  const periodEnd = new Date(r.period.end);
-  const errors = r.errors.reduce((n, e) => n + e.count, 0);
-  const latest: LatestState = {
-    appVersion: i.appVersion,
-    platform: i.platform,
-    deploymentMode: i.deploymentMode,
-    countryCode: i.countryCode,
-    printerCount: r.fleet.printerCount,
-    printerTypes: JSON.stringify(r.fleet.printerTypes),
-    features: JSON.stringify(r.features),
-    errorCount: errors,
-  };
-
-  if (!(await UPSERT_INSTALLATION.one(tx, { ...latest, installationId, secretHash, receivedAt, periodEnd }))) throw AuthError.wrongSecret();
-
-  await INSERT_REPORT.run(tx, {
-    reportId: r.reportId,
-    installationId,
-    receivedAt,
-    schemaVersion: r.schemaVersion,
-    periodStart: new Date(r.period.start),
-    periodEnd,
-    payloadHash,
-    payload: JSON.stringify(r),
-  });
-  await ADD_TO_WEEK.run(tx, { weekStart: isoWeekStart(receivedAt), installationId, jobsCompleted: r.usage.jobsCompleted, errors });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { withDriverConnection, withReadConnection } from '../../common/driver.js';
 import { dayNumberSql } from '../../common/sql.js';
 import { column, fragment, sql } from '../../common/typed-sql.js';
 import { testDatabaseKinds } from '../../test/helpers/databases.js';
@@ -75,6 +76,30 @@ for (const db of await testDatabaseKinds()) {
       at: new Date('2026-12-01T00:00:00Z'),
     });
     assert.is(touched, 2);
+  });
+
+  test('on the driver connection (prepared, run again) a statement reads and writes what it does through MikroORM', async ({ t }) => {
+    const report = makeReport();
+    await t.submit(report);
+    const em = t.app.services.orm.em.fork();
+    const q = sql<{ id: string; since: Date }>`
+      select id, last_report_at, country_code, printer_types from installation where id = ${'id'} and last_report_at >= ${'since'}`.returning({
+      id: column.text,
+      last_report_at: column.date,
+      country_code: column.nullableText,
+      printer_types: column.json<unknown>(),
+    });
+    const params = { id: report.installation.installationId, since: new Date('2026-11-28T00:00:00Z') };
+    const viaOrm = await q.one(em, params);
+    assert.ok(viaOrm);
+    for (let run = 0; run < 2; run++) {
+      assert.equal(await withDriverConnection(em, db, (c) => q.oneOn(c, params)), viaOrm, `pool connection, run ${run + 1}`);
+      assert.equal(await withReadConnection(em, db, (c) => q.oneOn(c, params)), viaOrm, `read connection, run ${run + 1}`);
+    }
+    const later = sql<{ at: Date }>`update installation set last_report_at = ${'at'} where last_report_at < ${'at'}`;
+    const at = new Date('2026-12-01T00:00:00Z');
+    assert.is(await withDriverConnection(em, db, (c) => later.runOn(c, { at })), 1, 'affected rows');
+    assert.equal((await withReadConnection(em, db, (c) => q.oneOn(c, params)))?.last_report_at, at, 'the read connection sees the commit');
   });
 
   test.run();
