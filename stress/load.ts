@@ -14,7 +14,8 @@ import { API_KEY, sampleRss, startService } from './lib/servers.js';
 import { report } from './hostile/requests.js';
 
 const SUBMIT = 'mutation($input: UsageReportInput!) { submitReport(input: $input) { reportId duplicate } }';
-const SUMMARY = '{ statsSummary { generatedAt reportsAccepted installationsEverReported printersByModel { key count } weekly(weeks: 4) { weekStart reportsReceived } } }';
+const SUMMARY =
+  '{ statsSummary { generatedAt reportsAccepted installationsEverReported printersByModel { key count } weekly(weeks: 4) { weekStart reportsReceived } } }';
 
 interface Installation {
   id: string;
@@ -52,7 +53,10 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
     AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000',
     ...(redis ? { AGGREGATOR_REDIS_URL: redis.url } : {}),
   });
-  const pool: Installation[] = Array.from({ length: o.installations ?? Math.max(20, o.clients) }, () => ({ id: randomUUID(), secret: randomBytes(24).toString('hex') }));
+  const pool: Installation[] = Array.from({ length: o.installations ?? Math.max(20, o.clients) }, () => ({
+    id: randomUUID(),
+    secret: randomBytes(24).toString('hex'),
+  }));
   const accepted = new Map<string, { inst: Installation; body: Record<string, unknown> }>();
   // Per installation and clock hour (UTC) of the answer: accepted new reports and RATE_LIMITED new reports.
   const perHour = new Map<string, { accepted: number; limited: number; straddles: number }>();
@@ -70,7 +74,8 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
     if (kind === 'accepted') h.accepted++;
     if (kind === 'RATE_LIMITED') h.limited++;
   };
-  const submit = (inst: Installation, input: Record<string, unknown>) => gql(s.base, SUBMIT, { input }, { 'x-api-key': API_KEY, 'x-installation-secret': inst.secret });
+  const submit = (inst: Installation, input: Record<string, unknown>) =>
+    gql(s.base, SUBMIT, { input }, { 'x-api-key': API_KEY, 'x-installation-secret': inst.secret });
   const rss = sampleRss(s);
   const deadline = Date.now() + o.seconds * 1000;
   const client = async () => {
@@ -88,7 +93,7 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
           tally.accepted++;
           accepted.set(String(input.reportId), { inst, body: input });
         } else if (got.kind === 'RATE_LIMITED') tally.limited++;
-        else if (got.kind === 'other' || got.kind === 'duplicate') refusals.add(`a new report answered ${got.code ?? got.kind}`);
+        else if (got.kind === 'other' || got.kind === 'duplicate') refusals.add(`a new report answered ${JSON.stringify(got.code ?? got.kind)}`);
       } else if (roll < 0.75) {
         const keys = [...accepted.keys()];
         const { inst: owner, body } = accepted.get(keys[Math.floor(Math.random() * keys.length)])!;
@@ -144,7 +149,13 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
         observed: refusals.ok ? `${tally.accepted} accepted, ${tally.limited} RATE_LIMITED, nothing else` : refusals.describe('other answers'),
         held: refusals.ok,
       },
-      { ...base, tried: 'stored reports vs acknowledged ones', expected: 'equal, each once', observed: storedProblems.ok ? `${stored.size} stored = ${accepted.size} accepted` : storedProblems.describe('differences'), held: storedProblems.ok },
+      {
+        ...base,
+        tried: 'stored reports vs acknowledged ones',
+        expected: 'equal, each once',
+        observed: storedProblems.ok ? `${stored.size} stored = ${accepted.size} accepted` : storedProblems.describe('differences'),
+        held: storedProblems.ok,
+      },
       {
         ...base,
         tried: `per installation and hour: accepted new reports vs the limit of ${limit}`,
@@ -161,8 +172,20 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
         held: dupProblems.ok && copyProblems.ok,
         defect: dupProblems.ok && copyProblems.ok ? undefined : 1,
       },
-      { ...base, tried: `${tally.summaries} statsSummary under load`, expected: 'answered, no errors', observed: summaryProblems.describe('failed'), held: summaryProblems.ok },
-      { ...base, tried: 'aggregator RSS under load (sampled each second)', expected: 'reported', observed: `${mem.firstMiB.toFixed(0)} MiB at start, peak ${mem.peakMiB.toFixed(0)} MiB, ${mem.lastMiB.toFixed(0)} MiB at the end`, held: true },
+      {
+        ...base,
+        tried: `${tally.summaries} statsSummary under load`,
+        expected: 'answered, no errors',
+        observed: summaryProblems.describe('failed'),
+        held: summaryProblems.ok,
+      },
+      {
+        ...base,
+        tried: 'aggregator RSS under load (sampled each second)',
+        expected: 'reported',
+        observed: `${mem.firstMiB.toFixed(0)} MiB at start, peak ${mem.peakMiB.toFixed(0)} MiB, ${mem.lastMiB.toFixed(0)} MiB at the end`,
+        held: true,
+      },
     ];
   } finally {
     await side.close();
@@ -215,7 +238,13 @@ export async function localWriters(o: WriterLoadOptions): Promise<Check[]> {
         observed: problems.ok ? `${acked.size} recorded, ${unavailable} SERVICE_UNAVAILABLE` : problems.describe('other answers'),
         held: problems.ok,
       },
-      { ...base, tried: 'acknowledged events vs stored ones', expected: 'none lost, none extra', observed: lost.ok ? `${stored.size} stored = ${acked.size} acknowledged` : lost.describe('differences'), held: lost.ok },
+      {
+        ...base,
+        tried: 'acknowledged events vs stored ones',
+        expected: 'none lost, none extra',
+        observed: lost.ok ? `${stored.size} stored = ${acked.size} acknowledged` : lost.describe('differences'),
+        held: lost.ok,
+      },
       {
         ...base,
         tried: 'local API RSS under the writers (sampled each second)',

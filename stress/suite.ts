@@ -7,6 +7,11 @@ import { postgresAnswers } from './lib/db.js';
 import type { StressParams } from './lib/params.js';
 import { runHostile } from './hostile/run.js';
 import { aggregatorLoad, localWriters } from './load.js';
+import { killAggregator, postgresOutage, redisOutage } from './faults/aggregator.js';
+import { killLocal } from './faults/kill-local.js';
+import { connect, throwawayDatabase } from './lib/db.js';
+import { grepLogs } from './lib/privacy.js';
+import { allLogs, startService } from './lib/servers.js';
 
 export interface SuiteResult {
   checks: Check[];
@@ -31,14 +36,75 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
       for (const c of got.filter((x) => !x.held)) log(`  NOT HELD: ${c.tried}: ${c.observed}${c.defect ? ` (defect ${c.defect})` : ''}`);
     } catch (err) {
       const message = (err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(err);
-      checks.push({ part: name as Check['part'], service: label, database: '', tried: label, expected: 'the part runs', observed: `it threw: ${message}`.slice(0, 400), held: false });
+      checks.push({
+        part: name as Check['part'],
+        service: label,
+        database: '',
+        tried: label,
+        expected: 'the part runs',
+        observed: `it threw: ${message}`.slice(0, 400),
+        held: false,
+      });
       log(`  FAILED: ${message}`);
     }
   };
+  // --hostile is per service, shared out over the databases (a different seed on each).
+  const perDb = Math.ceil(p.hostile / dbs.length);
   for (const service of ['local', 'aggregator'] as const)
-    for (const db of dbs) await part('hostile', `${service} on ${db}`, () => runHostile({ service, db, count: p.hostile, seed: p.seed, log: (l) => log(`  ${l}`) }));
+    for (const [i, db] of dbs.entries())
+      await part('hostile', `${service} on ${db}`, () => runHostile({ service, db, count: perDb, seed: p.seed + i, log: (l) => log(`  ${l}`) }));
   const loadDb = postgres ? 'postgresql' : 'sqlite';
   await part('load', `aggregator on ${loadDb}`, () => aggregatorLoad({ clients: p.loadClients, seconds: p.loadSeconds, db: loadDb }));
   await part('load', 'local API on sqlite', () => localWriters({ writers: p.writers, seconds: p.writerSeconds, db: 'sqlite', rssLimitMiB: p.rssLimitMiB }));
-  return { checks, notes, databases: postgres ? 'SQLite (a file, WAL), PostgreSQL, a redis-server of its own; all on this machine' : 'SQLite (a file, WAL), a redis-server of its own' };
+  if (p.parts.includes('faults') && p.kills > 0) {
+    // One aggregator receives the reports of every kill cycle; its database is read from the side.
+    const aggDb = await throwawayDatabase(loadDb);
+    const aggregator = await startService('aggregator', { AGGREGATOR_DATABASE_URL: aggDb.url, AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000' });
+    const side = await connect(aggDb.url);
+    try {
+      for (const db of dbs)
+        await part('faults', `kill -9 of the local API on ${db}`, () => killLocal({ db, cycles: p.kills, aggregator: { base: aggregator.base, side } }));
+    } finally {
+      await side.close();
+      await aggregator.stop();
+      await aggDb.drop();
+    }
+  }
+  if (postgres) {
+    await part('faults', 'kill -9 of one of two aggregators', () => killAggregator({ seconds: p.outageSeconds * 2 }));
+    await part('faults', 'PostgreSQL refused and black-holed', () => postgresOutage({ seconds: p.outageSeconds }));
+    await part('faults', 'Redis stopped and restarted', () => redisOutage({ seconds: p.outageSeconds }));
+  } else if (p.parts.includes('faults')) notes.push('the aggregator faults need PostgreSQL and were not run');
+  // The privacy grep over every line every service of this run wrote, whatever the part.
+  const found = grepLogs(allLogs.join(''));
+  const lines = allLogs.join('').split('\n').length;
+  checks.push(
+    {
+      part: 'faults',
+      service: 'both',
+      database: 'all',
+      tried: `every log line of the run (${lines}, debug level): client IP`,
+      expected: 'absent',
+      observed: found.ip.describe('lines'),
+      held: found.ip.ok,
+      defect: found.ip.ok ? undefined : 4,
+    },
+    {
+      part: 'faults',
+      service: 'both',
+      database: 'all',
+      tried: 'every log line of the run: keys and installation secrets',
+      expected: 'absent',
+      observed: found.secrets.describe('lines'),
+      held: found.secrets.ok,
+      defect: found.secrets.ok ? undefined : 4,
+    },
+  );
+  return {
+    checks,
+    notes,
+    databases: postgres
+      ? 'SQLite (a file, WAL), PostgreSQL, a redis-server of its own; all on this machine'
+      : 'SQLite (a file, WAL), a redis-server of its own',
+  };
 }

@@ -91,7 +91,7 @@ function schemaRequests(service: Service): fc.Arbitrary<HostileRequest> {
   const schema = schemas[service];
   const enums = enumNames(schema);
   const fields = rootFields(schema);
-  const headers = service === 'aggregator' ? aggregatorHeaders : fc.constant({} as Record<string, string>);
+  const headers = service === 'aggregator' ? aggregatorHeaders : fc.constant({});
   const variables = fc.constantFrom(...fields).chain(({ op, f }) => {
     const defs = f.args.map((a, i) => `$a${i}: ${a.type.toString()}`).join(', ');
     const args = f.args.map((a, i) => `${a.name}: $a${i}`).join(', ');
@@ -117,7 +117,11 @@ function replaceLeaf(obj: unknown, pick: number, value: unknown): unknown {
   const copy = structuredClone(obj) as Record<string, unknown>;
   const leaves: [Record<string, unknown>, string][] = [];
   const walk = (o: unknown) => {
-    if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) v && typeof v === 'object' ? walk(v) : leaves.push([o as Record<string, unknown>, k]);
+    if (!o || typeof o !== 'object') return;
+    for (const [k, v] of Object.entries(o)) {
+      if (v && typeof v === 'object') walk(v);
+      else leaves.push([o as Record<string, unknown>, k]);
+    }
   };
   walk(copy);
   const [holder, key] = leaves[pick % leaves.length];
@@ -136,7 +140,7 @@ function latestMidnight(): string {
 }
 
 export function report(installationId?: string): Record<string, unknown> {
-  return sampleReport({ installationId, end: latestMidnight(), days: 7 }) as unknown as Record<string, unknown>;
+  return sampleReport({ installationId, end: latestMidnight(), days: 7 });
 }
 
 const anyValue = fc.oneof(hostileString, fc.constantFrom<unknown>(null, -1, 1e21, 1.5, true, [], {}, '', '0000-01-01', '9999-12-31T00:00:00.000Z'));
@@ -155,7 +159,9 @@ function validThenBroken(service: Service): fc.Arbitrary<HostileRequest> {
   ];
   const printer = { name: SENSITIVE.names[0], type: 'bambu_lab', serial: SENSITIVE.serials[0], host: SENSITIVE.hosts[0] };
   return fc.oneof(
-    fc.tuple(fc.nat(), anyValue).map(([pick, v]) => ({ category: 'valid-then-broken', body: json(RECORD, { input: { events: replaceLeaf(events, pick, v) } }) })),
+    fc
+      .tuple(fc.nat(), anyValue)
+      .map(([pick, v]) => ({ category: 'valid-then-broken', body: json(RECORD, { input: { events: replaceLeaf(events, pick, v) } }) })),
     fc.tuple(fc.nat(), anyValue).map(([pick, v]) => ({ category: 'valid-then-broken', body: json(ADD_PRINTER, { input: replaceLeaf(printer, pick, v) }) })),
   );
 }
@@ -167,26 +173,39 @@ function nulAndRange(service: Service): fc.Arbitrary<HostileRequest> {
       fc.tuple(nul, fc.constantFrom('not-a-uuid', "' OR 1=1 --", '00000000-0000-0000-0000-00000000000g', 'x'.repeat(5000))).map(([n, id]) => ({
         category: 'nul-and-range',
         mustRefuse: true,
-        body: json('mutation($input: DeleteInstallationInput!) { deleteInstallation(input: $input) { deletedReports } }', { input: { installationId: id + n } }),
+        body: json('mutation($input: DeleteInstallationInput!) { deleteInstallation(input: $input) { deletedReports } }', {
+          input: { installationId: id + n },
+        }),
         headers: { 'x-admin-key': ADMIN_KEY },
       })),
       fc.tuple(nul, fc.constantFrom('appVersion', 'runtimeVersion', 'countryCode')).map(([n, key]) => {
         const r = report() as { installation: Record<string, unknown> };
         r.installation[key] = `2${n}`;
-        return { category: 'nul-and-range', mustRefuse: true, body: json(SUBMIT, { input: r }), headers: { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[0] } };
+        return {
+          category: 'nul-and-range',
+          mustRefuse: true,
+          body: json(SUBMIT, { input: r }),
+          headers: { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[0] },
+        };
       }),
     );
   return fc.oneof(
     fc.tuple(nul, fc.constantFrom('name', 'serial', 'host')).map(([n, key]) => ({
       category: 'nul-and-range',
       mustRefuse: true,
-      body: json(ADD_PRINTER, { input: { name: SENSITIVE.names[1], type: 'prusa', serial: SENSITIVE.serials[1], host: SENSITIVE.hosts[1], [key]: `${SENSITIVE.hosts[0]}${n}` } }),
+      body: json(ADD_PRINTER, {
+        input: { name: SENSITIVE.names[1], type: 'prusa', serial: SENSITIVE.serials[1], host: SENSITIVE.hosts[1], [key]: `${SENSITIVE.hosts[0]}${n}` },
+      }),
     })),
     fc.constantFrom('0000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z').map((from) => ({
       category: 'nul-and-range',
       body: json('query($from: DateTime) { usageEvents(from: $from, first: 1) { totalCount } usageStatistics(from: $from) { totalEvents } }', { from }),
     })),
-    nul.map((n) => ({ category: 'nul-and-range', mustRefuse: true, body: json(RECORD, { input: { events: [{ type: 'ERROR_OCCURRED', errorType: `x${n}` }] } }) })),
+    nul.map((n) => ({
+      category: 'nul-and-range',
+      mustRefuse: true,
+      body: json(RECORD, { input: { events: [{ type: 'ERROR_OCCURRED', errorType: `x${n}` }] } }),
+    })),
   );
 }
 
@@ -199,9 +218,12 @@ function implausible(): fc.Arbitrary<HostileRequest> {
   };
   const mutate: ((r: Record<string, unknown>) => Record<string, unknown>)[] = [
     ...['0001', '1970', '2100', '9999'].map((y) => (r: Record<string, unknown>) => shift(r, y)),
-    (r) => ((r.installation as Record<string, unknown>).firstSeenOn = '0000-01-01') && r,
+    (r) => {
+      (r.installation as Record<string, unknown>).firstSeenOn = '0000-01-01';
+      return r;
+    },
     ...['192.168.1.20', '10.0.0.7', '00M09A350100456', 'SN 01S00C123456789', 'fe80::1'].map((m) => (r: Record<string, unknown>) => {
-      ((r.fleet as { printerTypes: Record<string, unknown>[] }).printerTypes[0].model = m);
+      (r.fleet as { printerTypes: Record<string, unknown>[] }).printerTypes[0].model = m;
       return r;
     }),
   ];
@@ -218,7 +240,19 @@ function brokenJson(): fc.Arbitrary<HostileRequest> {
   return fc
     .oneof(
       fc.constantFrom(`{"query": "{ __typename }", "x": "${marker}"`, `{"query": ${marker}}`, `${marker}`, `[${marker}]`, `{"query":"{__typename}"}${marker}`),
-      fc.constantFrom('[]', '1', '"x"', 'null', '{}', '{"query": 1}', '{"query": ["{ __typename }"]}', '{"query": "{ __typename }", "variables": "x"}', '{"query": "{ __typename }", "variables": [1]}', '{"query": "{ __typename }", "operationName": "Nope"}', '\uFEFF{"query":"{ __typename }"}'),
+      fc.constantFrom(
+        '[]',
+        '1',
+        '"x"',
+        'null',
+        '{}',
+        '{"query": 1}',
+        '{"query": ["{ __typename }"]}',
+        '{"query": "{ __typename }", "variables": "x"}',
+        '{"query": "{ __typename }", "variables": [1]}',
+        '{"query": "{ __typename }", "operationName": "Nope"}',
+        '\uFEFF{"query":"{ __typename }"}',
+      ),
       fc.string({ unit: 'binary', maxLength: 200 }).map((s) => `{"query": "${s}`),
     )
     .map((body) => ({ category: 'broken-json', body, noEcho: marker }));
@@ -256,7 +290,9 @@ function deepLiteral(service: Service): fc.Arbitrary<HostileRequest> {
     mustRefuse: true,
     body:
       kind === 'list'
-        ? json(`query { ${service === 'local' ? 'usageEvents' : 'statsSummary { weekly'}(${service === 'local' ? 'first' : 'weeks'}: ${'['.repeat(n)}1${']'.repeat(n)}) { __typename } ${service === 'local' ? '' : '}'} }`)
+        ? json(
+            `query { ${service === 'local' ? 'usageEvents' : 'statsSummary { weekly'}(${service === 'local' ? 'first' : 'weeks'}: ${'['.repeat(n)}1${']'.repeat(n)}) { __typename } ${service === 'local' ? '' : '}'} }`,
+          )
         : kind === 'object'
           ? json(`mutation { recordUsageEvent(input: ${'{ a: '.repeat(n)}1${' }'.repeat(n)}) { __typename } }`)
           : `{"query":"query($v: Int) { ${arg} { __typename } }","variables":{"v":${'['.repeat(n)}1${']'.repeat(n)}}}`,
@@ -270,10 +306,12 @@ function floods(service: Service): fc.Arbitrary<HostileRequest> {
     // Above every limit of both services: 20 aliases, 50 directives, 5000 tokens.
     if (kind === 'alias') q = `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
     else if (kind === 'directive') q = `{ __typename ${'@include(if: true) '.repeat(n + 30)}}`;
-    else if (kind === 'fragment') q = `{ ...F0 } ${Array.from({ length: Math.min(n, 2000) }, (_, i) => `fragment F${i} on Query { __typename ${i + 1 < Math.min(n, 2000) ? `...F${i + 1}` : ''} }`).join(' ')}`;
+    else if (kind === 'fragment')
+      q = `{ ...F0 } ${Array.from({ length: Math.min(n, 2000) }, (_, i) => `fragment F${i} on Query { __typename ${i + 1 < Math.min(n, 2000) ? `...F${i + 1}` : ''} }`).join(' ')}`;
     else if (kind === 'cycle') q = `{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }`;
     else if (kind === 'tokens') q = `{ ${'__typename '.repeat(n + 5000)}}`;
-    else q = `{ ...F0 } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Query { ${i < 19 ? `...F${i + 1} ...F${i + 1}` : '__typename'} }`).join(' ')}`;
+    else
+      q = `{ ...F0 } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Query { ${i < 19 ? `...F${i + 1} ...F${i + 1}` : '__typename'} }`).join(' ')}`;
     return { category: 'floods', mustRefuse: kind !== 'fragment' || n > 20, body: json(q) };
   });
 }
@@ -298,18 +336,25 @@ function unknownFields(service: Service): fc.Arbitrary<HostileRequest> {
 }
 
 function oversized(service: Service): fc.Arbitrary<HostileRequest> {
-  return fc.integer({ min: 1, max: 8 }).map((mb) => {
+  return fc.integer({ min: 1, max: 8 }).map((mb): HostileRequest => {
     const pad = 'x'.repeat(mb * 1024 * 1024);
     return {
       category: 'oversized',
       body: service === 'local' ? json(`{ __typename } # ${pad}`) : json(SUBMIT, { input: { ...report(), pad } }),
-      headers: service === 'aggregator' ? { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[1] } : {},
+      headers: service === 'aggregator' ? { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[1] } : undefined,
     };
   });
 }
 
 function foreignHost(service: Service): fc.Arbitrary<HostileRequest> {
-  const hosts = fc.constantFrom('evil.example', 'rebind.attacker.test:4000', 'localhost.attacker.test', '127.0.0.1.nip.io', 'printernizer.evil', '[::ffff:7f00:1].evil');
+  const hosts = fc.constantFrom(
+    'evil.example',
+    'rebind.attacker.test:4000',
+    'localhost.attacker.test',
+    '127.0.0.1.nip.io',
+    'printernizer.evil',
+    '[::ffff:7f00:1].evil',
+  );
   const reads =
     service === 'local'
       ? [
@@ -333,7 +378,12 @@ function httpMisuse(): fc.Arbitrary<HostileRequest> {
   return fc.constantFrom<HostileRequest>(
     { category: 'http-misuse', method: 'PUT', body: json('{ __typename }') },
     { category: 'http-misuse', method: 'DELETE' },
-    { category: 'http-misuse', method: 'GET', path: '/graphql?query=mutation%20%7B%20__typename%20%7D', headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } },
+    {
+      category: 'http-misuse',
+      method: 'GET',
+      path: '/graphql?query=mutation%20%7B%20__typename%20%7D',
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    },
     { category: 'http-misuse', method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: { accept: 'application/json' } },
     { category: 'http-misuse', body: 'query=%7B__typename%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
     { category: 'http-misuse', body: '<query/>', headers: { 'content-type': 'text/xml' } },

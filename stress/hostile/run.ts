@@ -49,7 +49,12 @@ async function prepare(s: Running, service: Service): Promise<string> {
     return '';
   }
   const input = report();
-  await ok(s.base, 'mutation($input: UsageReportInput!) { submitReport(input: $input) { reportId } }', { input }, { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[0] });
+  await ok(
+    s.base,
+    'mutation($input: UsageReportInput!) { submitReport(input: $input) { reportId } }',
+    { input },
+    { 'x-api-key': API_KEY, 'x-installation-secret': SENSITIVE.secrets[0] },
+  );
   return (input as { installation: { installationId: string } }).installation.installationId;
 }
 
@@ -61,9 +66,14 @@ async function guessing(s: Running, n: number, target: string): Promise<{ tried:
     const r =
       i % 2 === 0
         ? await gql(s.base, '{ anomalies { kind } }', undefined, { 'x-admin-key': `guess-${i}-0123456789abcdef` })
-        : await gql(s.base, 'mutation($i: DeleteInstallationInput!) { deleteInstallation(input: $i) { deletedReports } }', { i: { installationId: target } }, {
-            'x-installation-secret': `guess-${i}-${SENSITIVE.secrets[5]}`,
-          });
+        : await gql(
+            s.base,
+            'mutation($i: DeleteInstallationInput!) { deleteInstallation(input: $i) { deletedReports } }',
+            { i: { installationId: target } },
+            {
+              'x-installation-secret': `guess-${i}-${SENSITIVE.secrets[5]}`,
+            },
+          );
     if (r.json?.errors?.some((e) => e.extensions?.code === 'RATE_LIMITED') && r.headers['retry-after']) {
       limited++;
       if (firstLimitedAt < 0) firstLimitedAt = i + 1;
@@ -89,7 +99,16 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
   const side = await connect(database.url);
   const checks: Check[] = [];
   const row = (tried: string, expected: string, f: Failures, what: string, defect?: number) =>
-    checks.push({ part: 'hostile', service: o.service, database: o.db, tried, expected, observed: f.describe(what), held: f.ok, defect: f.ok ? undefined : defect });
+    checks.push({
+      part: 'hostile',
+      service: o.service,
+      database: o.db,
+      tried,
+      expected,
+      observed: f.describe(what),
+      held: f.ok,
+      defect: f.ok ? undefined : defect,
+    });
   try {
     const known = await prepare(s, o.service);
     const requests = fc.sample(hostileRequests(o.service), { numRuns: o.count, seed: o.seed });
@@ -102,14 +121,23 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         byCategory.get(req.category) ??
         byCategory.set(req.category, { n: 0, crash: new Failures(), coded: new Failures(), refusal: new Failures(), echo: new Failures() }).get(req.category)!;
       c.n++;
-      const r = await send(s.base, { method: req.method ?? (req.body === undefined ? 'GET' : 'POST'), path: req.path, headers: req.headers, body: req.body, timeoutMs: 30_000 });
+      const r = await send(s.base, {
+        method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+        timeoutMs: 30_000,
+      });
       const what = `${req.category} ${String(req.body ?? req.path ?? '').slice(0, 60)}`;
       const codes = (r.json?.errors ?? []).map((e) => e.extensions?.code);
       if (r.status === 0) c.crash.add(`no answer (${r.error}) to ${what}`);
-      else if (r.status >= 500 && !(r.status === 503 && codes.length > 0 && codes.every((x) => x === 'SERVICE_UNAVAILABLE'))) c.crash.add(`${r.status} ${codes.join(',')} to ${what}`);
+      else if (r.status >= 500 && !(r.status === 503 && codes.length > 0 && codes.every((x) => x === 'SERVICE_UNAVAILABLE')))
+        c.crash.add(`${r.status} ${codes.join(',')} to ${what}`);
       if (r.status !== 0) {
-        if (r.json?.errors?.some((e) => !isErrorCode(e.extensions?.code))) c.coded.add(`uncoded error ${JSON.stringify(r.json.errors[0]).slice(0, 100)} to ${what}`);
-        else if (r.status >= 400 && !r.json?.errors?.length && !EMPTY_BODY_STATUSES.has(r.status) && r.status !== 200) c.coded.add(`${r.status} without a coded error to ${what}`);
+        if (r.json?.errors?.some((e) => !isErrorCode(e.extensions?.code)))
+          c.coded.add(`uncoded error ${JSON.stringify(r.json.errors[0]).slice(0, 100)} to ${what}`);
+        else if (r.status >= 400 && !r.json?.errors?.length && !EMPTY_BODY_STATUSES.has(r.status) && r.status !== 200)
+          c.coded.add(`${r.status} without a coded error to ${what}`);
         if (r.json?.errors?.some((e) => /did you mean/i.test(String(e.message)))) c.echo.add(`a "Did you mean" suggestion to ${what}`);
         if (req.noEcho && r.text.includes(req.noEcho)) c.echo.add(`the body echoed back: ${r.text.slice(0, 100)}`);
         if (req.mustRefuse && !refused(req, r)) c.refusal.add(`${r.status} with data ${JSON.stringify(r.json?.data ?? r.text).slice(0, 80)} to ${what}`);
@@ -122,7 +150,12 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
     }
     for (const [name, c] of [...byCategory].sort()) {
       const meta = CATEGORIES[name];
-      const problems = [c.crash.ok ? '' : c.crash.describe('crashes or 5xx'), c.coded.ok ? '' : c.coded.describe('uncoded'), c.refusal.ok ? '' : c.refusal.describe('answered with data'), c.echo.ok ? '' : c.echo.describe('leaks')].filter(Boolean);
+      const problems = [
+        c.crash.ok ? '' : c.crash.describe('crashes or 5xx'),
+        c.coded.ok ? '' : c.coded.describe('uncoded'),
+        c.refusal.ok ? '' : c.refusal.describe('answered with data'),
+        c.echo.ok ? '' : c.echo.describe('leaks'),
+      ].filter(Boolean);
       checks.push({
         part: 'hostile',
         service: o.service,
@@ -134,7 +167,12 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         defect: problems.length ? (meta.defect ?? (name === 'foreign-host' && o.service === 'local' ? 3 : undefined)) : undefined,
       });
     }
-    row(`${o.count} requests: rows stored by refused ones (${TABLES[o.service].join(', ')} counted before and after each)`, 'none', stored, 'refused requests changed rows');
+    row(
+      `${o.count} requests: rows stored by refused ones (${TABLES[o.service].join(', ')} counted before and after each)`,
+      'none',
+      stored,
+      'refused requests changed rows',
+    );
     let total = o.count;
     if (o.service === 'aggregator') {
       const n = Math.max(40, Math.round(o.count / 10));

@@ -31,6 +31,9 @@ export class Failures {
 export function failureReport(checks: Check[]): string {
   return checks
     .filter((c) => !c.held)
-    .map((c) => `${c.part}/${c.service}/${c.database}: ${c.tried}: expected ${c.expected}; observed ${c.observed}${c.defect ? ` (defect ${c.defect} of issue 9)` : ''}`)
+    .map(
+      (c) =>
+        `${c.part}/${c.service}/${c.database}: ${c.tried}: expected ${c.expected}; observed ${c.observed}${c.defect ? ` (defect ${c.defect} of issue 9)` : ''}`,
+    )
     .join('\n');
 }

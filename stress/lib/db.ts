@@ -35,7 +35,13 @@ export async function connect(url: string): Promise<SideConnection> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   client.on('error', () => {});
-  const all = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql.replace(/\?/g, (_, i: number) => `$${countBefore(sql, i)}`), params)).rows as T[];
+  const all = async <T>(sql: string, params: unknown[] = []) =>
+    (
+      await client.query(
+        sql.replace(/\?/g, (_, i: number) => `$${countBefore(sql, i)}`),
+        params,
+      )
+    ).rows as T[];
   return {
     all,
     counts: (tables) => counts(all, tables),

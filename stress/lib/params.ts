@@ -4,7 +4,7 @@
  * by one of these.
  */
 export interface StressParams {
-  /** Generated hostile requests per service and database. */
+  /** Generated hostile requests per service, shared out over the databases. */
   hostile: number;
   /** fast-check seed: the same seed generates the same requests. */
   seed: number;
@@ -36,7 +36,7 @@ export const DEFAULTS: StressParams = {
   writerSeconds: 60,
   rssLimitMiB: 400,
   kills: 20,
-  outageSeconds: 6,
+  outageSeconds: 4,
   parts: ['hostile', 'load', 'faults'],
 };
 

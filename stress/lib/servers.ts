@@ -50,7 +50,10 @@ export async function startService(kind: 'local' | 'aggregator', env: Record<str
     server.child.stderr?.on('data', keep);
   };
   await launch();
-  const exited = () => new Promise<void>((resolve) => (server.child.exitCode !== null || server.child.signalCode !== null ? resolve() : server.child.once('exit', () => resolve())));
+  const exited = () =>
+    new Promise<void>((resolve) =>
+      server.child.exitCode !== null || server.child.signalCode !== null ? resolve() : server.child.once('exit', () => resolve()),
+    );
   const service: Service = {
     kind,
     get base() {

@@ -11,7 +11,15 @@ const cell = (s: string) => s.replaceAll('|', '\\|').replace(/\s+/g, ' ');
 
 export function renderTable(checks: Check[]): string {
   const head = ['part', 'service', 'database', 'what was tried', 'expected', 'observed', 'held?'];
-  const rows = checks.map((c) => [c.part, c.service, c.database, c.tried, c.expected, c.observed, c.held ? 'yes' : c.defect ? `**no** (defect ${c.defect})` : '**no**']);
+  const rows = checks.map((c) => [
+    c.part,
+    c.service,
+    c.database,
+    c.tried,
+    c.expected,
+    c.observed,
+    c.held ? 'yes' : c.defect ? `**no** (defect ${c.defect})` : '**no**',
+  ]);
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }
 
