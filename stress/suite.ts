@@ -25,10 +25,12 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
   const postgres = p.dbs.includes('postgresql') && (await postgresAnswers());
   if (p.dbs.includes('postgresql') && !postgres) notes.push('PostgreSQL did not answer: its parts were not run');
   const dbs = p.dbs.filter((d) => d === 'sqlite' || postgres);
-  const part = async (name: string, label: string, fn: () => Promise<Check[]>) => {
-    if (!p.parts.includes(name)) return;
+  // A part runs when its kind (hostile, load, faults) or its own name is listed.
+  const wanted = (kind: string, name: string) => p.parts.includes(kind) || p.parts.includes(name);
+  const part = async (kind: Check['part'], name: string, label: string, fn: () => Promise<Check[]>) => {
+    if (!wanted(kind, name)) return;
     const started = performance.now();
-    log(`${name}: ${label} …`);
+    log(`${kind}: ${label} …`);
     try {
       const got = await fn();
       checks.push(...got);
@@ -52,18 +54,22 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
   const perDb = Math.ceil(p.hostile / dbs.length);
   for (const service of ['local', 'aggregator'] as const)
     for (const [i, db] of dbs.entries())
-      await part('hostile', `${service} on ${db}`, () => runHostile({ service, db, count: perDb, seed: p.seed + i, log: (l) => log(`  ${l}`) }));
+      await part('hostile', 'hostile', `${service} on ${db}`, () => runHostile({ service, db, count: perDb, seed: p.seed + i, log: (l) => log(`  ${l}`) }));
   const loadDb = postgres ? 'postgresql' : 'sqlite';
-  await part('load', `aggregator on ${loadDb}`, () => aggregatorLoad({ clients: p.loadClients, seconds: p.loadSeconds, db: loadDb }));
-  await part('load', 'local API on sqlite', () => localWriters({ writers: p.writers, seconds: p.writerSeconds, db: 'sqlite', rssLimitMiB: p.rssLimitMiB }));
-  if (p.parts.includes('faults') && p.kills > 0) {
+  await part('load', 'load-aggregator', `aggregator on ${loadDb}`, () => aggregatorLoad({ clients: p.loadClients, seconds: p.loadSeconds, db: loadDb }));
+  await part('load', 'load-local', 'local API on sqlite', () =>
+    localWriters({ writers: p.writers, seconds: p.writerSeconds, db: 'sqlite', rssLimitMiB: p.rssLimitMiB }),
+  );
+  if (wanted('faults', 'kill-local') && p.kills > 0) {
     // One aggregator receives the reports of every kill cycle; its database is read from the side.
     const aggDb = await throwawayDatabase(loadDb);
     const aggregator = await startService('aggregator', { AGGREGATOR_DATABASE_URL: aggDb.url, AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000' });
     const side = await connect(aggDb.url);
     try {
       for (const db of dbs)
-        await part('faults', `kill -9 of the local API on ${db}`, () => killLocal({ db, cycles: p.kills, aggregator: { base: aggregator.base, side } }));
+        await part('faults', 'kill-local', `kill -9 of the local API on ${db}`, () =>
+          killLocal({ db, cycles: p.kills, aggregator: { base: aggregator.base, side } }),
+        );
     } finally {
       await side.close();
       await aggregator.stop();
@@ -71,10 +77,11 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
     }
   }
   if (postgres) {
-    await part('faults', 'kill -9 of one of two aggregators', () => killAggregator({ seconds: p.outageSeconds * 2 }));
-    await part('faults', 'PostgreSQL refused and black-holed', () => postgresOutage({ seconds: p.outageSeconds }));
-    await part('faults', 'Redis stopped and restarted', () => redisOutage({ seconds: p.outageSeconds }));
-  } else if (p.parts.includes('faults')) notes.push('the aggregator faults need PostgreSQL and were not run');
+    await part('faults', 'kill-aggregator', 'kill -9 of one of two aggregators', () => killAggregator({ seconds: p.outageSeconds * 2 }));
+    await part('faults', 'postgres-outage', 'PostgreSQL refused and black-holed', () => postgresOutage({ seconds: p.outageSeconds }));
+    await part('faults', 'redis-outage', 'Redis stopped and restarted', () => redisOutage({ seconds: p.outageSeconds }));
+  } else if (['faults', 'kill-aggregator', 'postgres-outage', 'redis-outage'].some((x) => p.parts.includes(x)))
+    notes.push('the aggregator faults need PostgreSQL and were not run');
   // The privacy grep over every line every service of this run wrote, whatever the part.
   const found = grepLogs(allLogs.join(''));
   const lines = allLogs.join('').split('\n').length;

@@ -138,7 +138,7 @@ async function startWhileDown(env: Record<string, string>): Promise<Check> {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const code = await Promise.race([exited, sleep(20_000).then(() => 'running' as const)]);
+  const code = await Promise.race([exited, sleep(10_000).then(() => 'running' as const)]);
   if (code === 'running') {
     child.kill('SIGKILL');
     await exited;
@@ -153,7 +153,7 @@ async function startWhileDown(env: Record<string, string>): Promise<Check> {
     expected: 'exits with one line (no stack trace), or waits and says so',
     observed:
       code === 'running'
-        ? `still running after 20 s${announced ? ', saying it retries' : ', silent about it'}`
+        ? `still running after 10 s${announced ? ', saying it retries' : ', silent about it'}`
         : `exited ${code} after ${lines.length} lines${stack ? ' with a stack trace' : ''}: ${lines[0]?.slice(0, 120) ?? ''}`,
     held,
     defect: held ? undefined : 2,

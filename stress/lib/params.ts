@@ -22,7 +22,10 @@ export interface StressParams {
   kills: number;
   /** Seconds of traffic in each outage part (aggregator kill, PostgreSQL, Redis). */
   outageSeconds: number;
-  /** Which parts run: hostile, load, faults. */
+  /**
+   * Which parts run: hostile, load, faults, or single ones: load-aggregator, load-local, kill-local,
+   * kill-aggregator, postgres-outage, redis-outage.
+   */
   parts: string[];
 }
 

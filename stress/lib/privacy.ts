@@ -20,8 +20,12 @@ export function grepLogs(text: string, extraSecrets: string[] = []): LogFindings
   const found: LogFindings = { ip: new Failures(), secrets: new Failures(), printer: new Failures() };
   const secrets = [API_KEY, ADMIN_KEY, ...SENSITIVE.secrets, ...extraSecrets];
   const printer = [...SENSITIVE.names, ...SENSITIVE.serials, ...SENSITIVE.hosts];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
+  for (const raw of text.split('\n')) {
+    if (!raw) continue;
+    // An outgoing connection's error names its target (the database, Redis), not a client.
+    const line = /"syscall":"connect"/.test(raw)
+      ? raw.replace(/"address":"[^"]*"/g, '"address":"<target>"').replace(/(ECONN\w+|ETIMEDOUT) [\d.]+/g, '$1 <target>')
+      : raw;
     if (CLIENT_IP.test(line)) found.ip.add(line.slice(0, 200));
     const s = secrets.find((x) => line.includes(x));
     if (s) found.secrets.add(`${s.slice(0, 14)}… in ${line.slice(0, 120)}`);
