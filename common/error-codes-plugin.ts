@@ -75,8 +75,8 @@ export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
   const clean = (e: GraphQLError) => (options.redactValues ? redact(e) : e);
   const catalogued = (e: GraphQLError) => {
     const out = inCatalogTerms(e);
-    if (!options.redactValues || out.extensions.originalError === undefined) return out;
-    // Yoga copies the JSON parser's message, which quotes the start of the body.
+    if (out.extensions.originalError === undefined) return out;
+    // Yoga copies the JSON parser's message, which quotes the client's body back: never sent, on either service.
     const { originalError: _quoted, ...extensions } = out.extensions;
     return rebuild(out, out.message, extensions);
   };

@@ -28,7 +28,12 @@ export const ERROR_CODES = {
   },
   GRAPHQL_PARSE_FAILED: { status: 400, retryable: false, meaning: 'the query is not valid GraphQL syntax' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, retryable: false, meaning: 'the query does not fit the schema (an unknown field, a missing argument, …)' },
-  QUERY_TOO_DEEP: { status: 400, retryable: false, meaning: 'selections nest deeper than the limit in `extensions.limit`' },
+  QUERY_TOO_DEEP: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'selections nest deeper than the limit in `extensions.limit`, or brackets (list and object values included) nest deeper than 64, refused before parsing',
+  },
   QUERY_TOO_COMPLEX: {
     status: 400,
     retryable: false,

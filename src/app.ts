@@ -1,9 +1,12 @@
+import type { RequestListener } from 'node:http';
+
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { MikroORM } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 
 import { systemClock, type Clock } from '../common/clock.js';
 import type { LocalConfig } from './config.js';
+import { allowedHostNames, withHostCheck } from './host-check.js';
 import type { Context } from './context.js';
 import { openDatabase } from '../common/db.js';
 import { entities } from './entities/index.js';
@@ -39,6 +42,8 @@ export interface CreateAppOptions {
 
 export interface LocalApp {
   yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** What the HTTP server serves: `yoga` behind the Host check (DNS rebinding), so every route is covered. */
+  handler: RequestListener;
   orm: MikroORM;
   logger: Logger;
   outbox: ReportOutbox;
@@ -160,6 +165,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
 
   return {
     yoga,
+    handler: withHostCheck(allowedHostNames(config.host, config.allowedHosts), (req, res) => void yoga(req, res)),
     orm,
     logger,
     outbox,

@@ -9,6 +9,17 @@ import { DEPLOYMENT_MODES, type DeploymentMode } from '../common/report/contract
 /** Every variable the local stats API reads; the README's configuration table mirrors this list. */
 export const localConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('a host name or address to listen on'),
+  STATS_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
+    .refine((hosts) => hosts.every((h) => /^[A-Za-z0-9.:[\]-]{1,255}$/.test(h)))
+    .describe('comma-separated host names, such as stats.home.lan'),
   PORT: intIn(0, 65535, 4000),
   DATABASE_URL: databaseUrl('sqlite:./data/printernizer-stats.sqlite'),
   LOG_LEVEL: logLevel,
@@ -46,6 +57,8 @@ export type LocalConfigEnv = z.infer<typeof localConfigSchema>;
 
 export interface LocalConfig {
   host: string;
+  /** Host names besides loopback and HOST that requests may address (a reverse proxy's name). */
+  allowedHosts: string[];
   port: number;
   databaseUrl: string;
   logLevel: LocalConfigEnv['LOG_LEVEL'];
@@ -89,6 +102,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   checkEndpoint(e.USAGE_STATS_ENDPOINT, e.USAGE_STATS_ALLOW_INSECURE);
   return {
     host: e.HOST,
+    allowedHosts: e.STATS_ALLOWED_HOSTS,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

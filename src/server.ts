@@ -8,7 +8,7 @@ const config = await orExit(() => loadLocalConfig(), [ConfigError]);
 const app = await orExit(() => createApp({ config }), [PluginError]);
 await app.start();
 serve({
-  handler: app.yoga,
+  handler: app.handler,
   host: config.host,
   port: config.port,
   logger: app.logger,

@@ -8,6 +8,7 @@ import { column, fragment, sql } from '../../common/typed-sql.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
+import type { LimitResult } from './rate-limit.js';
 import type { AggregatorServices } from './services.js';
 import { INVALIDATE_SUMMARY } from './summary-store.js';
 import { isoWeekStart } from './week.js';
@@ -95,9 +96,28 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     throw IngestError.rateLimited(limit.scope === 'ip' ? 'address' : 'installation', limit.retryAfterSeconds);
   }
 
-  const receivedAt = s.clock.now();
+  // Only a stored new report keeps its unit: a duplicate, a refusal or a failure gives it back.
+  let result: SubmitResult;
   try {
-    await storeReport(s, em, { report, secretHash, payloadHash, receivedAt });
+    result = await storeNew(s, em, { report, secretHash, payloadHash, receivedAt: s.clock.now() });
+  } catch (err) {
+    await refund(s, limit);
+    throw err;
+  }
+  if (result.duplicate) await refund(s, limit);
+  return result;
+}
+
+async function refund(s: AggregatorServices, limit: LimitResult): Promise<void> {
+  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: String(err) }, 'rate limiter refund failed; the unit stays spent'));
+}
+
+/** Stores a new report; a copy stored meanwhile (another request, another instance) is answered as a duplicate. */
+async function storeNew(s: AggregatorServices, em: EntityManager, item: ToStore): Promise<SubmitResult> {
+  const { report, payloadHash } = item;
+  const installationId = report.installation.installationId;
+  try {
+    await storeReport(s, em, item);
   } catch (raw) {
     // Raw SQL errors arrive unconverted; the driver maps them to MikroORM's exception classes.
     const err = raw instanceof Error && !(raw as GraphQLError).extensions ? em.getDriver().convertException(raw) : raw;
@@ -109,7 +129,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     s.logger.error({ err }, 'storing a report failed');
     throw IngestError.unavailable();
   }
-  return { reportId: report.reportId, installationId, duplicate: false, receivedAt };
+  return { reportId: report.reportId, installationId, duplicate: false, receivedAt: item.receivedAt };
 }
 
 const STORED_REPORT = sql<{ reportId: string }>`select installation_id, payload_hash, received_at from report where id = ${'reportId'}`.returning({

@@ -15,6 +15,10 @@ import { HOUR_MS, type Clock } from '../../common/clock.js';
  * no lock and no sleep. In memory, the same check runs without an await in between, so it is
  * atomic within the process. Either way a check costs O(scopes), whatever a key has sent.
  *
+ * A call whose outcome must not count (submitReport: a duplicate, a refusal, a failed store) gives
+ * its unit back with `refund`, so the count is what was really done; consuming first and refunding
+ * after keeps the limit exact under concurrency, where checking first and counting after would not.
+ *
  * The cost of fixed windows: a client can spend one window's quota at its end and the next one's
  * at its start, so up to twice the limit can pass within a short span across a boundary.
  */
@@ -29,6 +33,8 @@ export interface LimitResult {
   limited: boolean;
   scope?: LimitCheck['scope'];
   retryAfterSeconds: number;
+  /** The counters this call was counted in (when not limited), for `refund`. */
+  counted?: readonly string[];
 }
 
 export interface RateLimiterOptions {
@@ -52,8 +58,17 @@ for i = 1, #KEYS do
 end
 return 0`;
 
+// KEYS: the counters one call was counted in. Takes the call back from each (never below zero), so
+// that only calls whose outcome should count (a stored new report) keep their unit.
+const REFUND = `
+for i = 1, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 0`;
+
 interface WithConsume {
   printernizerRateLimit(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+  printernizerRateRefund(numberOfKeys: number, ...keys: string[]): Promise<number>;
 }
 
 /** The in-memory counters of one window, bounded in keys; a new window starts from nothing. */
@@ -77,6 +92,15 @@ export class MemoryCounters {
     return 0;
   }
 
+  /** Takes one call back from each key (of the current window only: a new window counts from nothing anyway). */
+  refund(window: number, keys: readonly string[]): void {
+    if (window !== this.#window) return;
+    for (const key of keys) {
+      const count = this.#counts.get(key);
+      if (count !== undefined && count > 0) this.#counts.set(key, count - 1);
+    }
+  }
+
   delete(key: string): void {
     this.#counts.delete(key);
   }
@@ -96,7 +120,10 @@ export class RateLimiter {
     this.#clock = o.clock;
     this.#windowMs = o.windowMs ?? HOUR_MS;
     this.#memory = new MemoryCounters(o.maxMemoryKeys);
-    if (o.redis) o.redis.defineCommand('printernizerRateLimit', { lua: CONSUME });
+    if (o.redis) {
+      o.redis.defineCommand('printernizerRateLimit', { lua: CONSUME });
+      o.redis.defineCommand('printernizerRateRefund', { lua: REFUND });
+    }
     this.#redis = o.redis as (Redis & WithConsume) | null;
   }
 
@@ -110,8 +137,23 @@ export class RateLimiter {
     const full = this.#redis
       ? await this.#redis.printernizerRateLimit(keys.length, ...keys, msLeft + 1000, ...maxes)
       : this.#memory.consume(window, keys, maxes);
-    if (full === 0) return { limited: false, retryAfterSeconds: 0 };
+    if (full === 0) return { limited: false, retryAfterSeconds: 0, counted: keys };
     return { limited: true, scope: checks[full - 1].scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
+  }
+
+  /**
+   * Gives back the unit a call took (consume, then refund when its outcome must not count), atomically:
+   * a concurrent consume sees either both or neither. Counters of an earlier window are left to expire.
+   */
+  async refund(result: LimitResult): Promise<void> {
+    const keys = result.counted;
+    if (!keys?.length) return;
+    if (this.#redis) await this.#redis.printernizerRateRefund(keys.length, ...keys);
+    else this.#memory.refund(this.#windowOf(keys[0]), keys);
+  }
+
+  #windowOf(key: string): number {
+    return Number(key.slice(key.lastIndexOf(':') + 1));
   }
 
   /** Forgets a key's count in the current window (GDPR deletion of an installation). */
