@@ -31,6 +31,12 @@ const TABLES: Record<Service, string[]> = {
 /** Statuses documented as answered with an empty body (README: 404, 406, 415). */
 const EMPTY_BODY_STATUSES = new Set([404, 406, 415]);
 
+/** The issue's defect a failing request points at by its content: NUL bytes, out-of-range dates and non-UUID ids are defect 6. */
+function hint(req: HostileRequest): number | undefined {
+  const body = String(req.body ?? '');
+  return body.includes('\0') || /\\u0000|deleteInstallation|0000-01-01|[-+]\d{6}-/.test(body) ? 6 : undefined;
+}
+
 /** True when the answer gave nothing away: an error status outside /graphql, or no non-null data. */
 function refused(req: HostileRequest, r: RawResponse): boolean {
   if (req.path && !req.path.startsWith('/graphql')) return r.status >= 400;
@@ -112,7 +118,7 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
   try {
     const known = await prepare(s, o.service);
     const requests = fc.sample(hostileRequests(o.service), { numRuns: o.count, seed: o.seed });
-    const byCategory = new Map<string, { n: number; crash: Failures; coded: Failures; refusal: Failures; echo: Failures }>();
+    const byCategory = new Map<string, { n: number; crash: Failures; coded: Failures; refusal: Failures; echo: Failures; hint?: number }>();
     const stored = new Failures();
     let before = await side.counts(TABLES[o.service]);
     let done = 0;
@@ -121,6 +127,7 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         byCategory.get(req.category) ??
         byCategory.set(req.category, { n: 0, crash: new Failures(), coded: new Failures(), refusal: new Failures(), echo: new Failures() }).get(req.category)!;
       c.n++;
+      const failuresBefore = c.crash.count + c.coded.count + c.refusal.count + c.echo.count;
       const r = await send(s.base, {
         method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
         path: req.path,
@@ -142,6 +149,7 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         if (req.noEcho && r.text.includes(req.noEcho)) c.echo.add(`the body echoed back: ${r.text.slice(0, 100)}`);
         if (req.mustRefuse && !refused(req, r)) c.refusal.add(`${r.status} with data ${JSON.stringify(r.json?.data ?? r.text).slice(0, 80)} to ${what}`);
       }
+      if (c.crash.count + c.coded.count + c.refusal.count + c.echo.count > failuresBefore) c.hint ??= hint(req);
       const after = await side.counts(TABLES[o.service]);
       if (refused(req, r) && TABLES[o.service].some((t) => after[t] !== before[t]))
         stored.add(`${JSON.stringify(before)} → ${JSON.stringify(after)} after a refused ${what}`);
@@ -164,7 +172,7 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         expected: `no 5xx but 503, every error coded${requests.some((q) => q.category === name && q.mustRefuse) ? ', refused' : ''}`,
         observed: problems.length ? problems.join('; ') : 'held',
         held: problems.length === 0,
-        defect: problems.length ? (meta.defect ?? (name === 'foreign-host' && o.service === 'local' ? 3 : undefined)) : undefined,
+        defect: problems.length ? (meta.defect ?? (name === 'foreign-host' && o.service === 'local' ? 3 : c.hint)) : undefined,
       });
     }
     row(
