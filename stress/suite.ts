@@ -52,9 +52,13 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
   };
   // --hostile is per service, shared out over the databases (a different seed on each).
   const perDb = Math.ceil(p.hostile / dbs.length);
-  for (const service of ['local', 'aggregator'] as const)
-    for (const [i, db] of dbs.entries())
-      await part('hostile', 'hostile', `${service} on ${db}`, () => runHostile({ service, db, count: perDb, seed: p.seed + i, log: (l) => log(`  ${l}`) }));
+  // The two services side by side (each its own process and database), the databases one after the other.
+  for (const [i, db] of dbs.entries())
+    await Promise.all(
+      (['local', 'aggregator'] as const).map((service) =>
+        part('hostile', 'hostile', `${service} on ${db}`, () => runHostile({ service, db, count: perDb, seed: p.seed + i, log: (l) => log(`  ${l}`) })),
+      ),
+    );
   const loadDb = postgres ? 'postgresql' : 'sqlite';
   await part('load', 'load-aggregator', `aggregator on ${loadDb}`, () => aggregatorLoad({ clients: p.loadClients, seconds: p.loadSeconds, db: loadDb }));
   await part('load', 'load-local', 'local API on sqlite', () =>
@@ -66,10 +70,14 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
     const aggregator = await startService('aggregator', { AGGREGATOR_DATABASE_URL: aggDb.url, AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: '1000000' });
     const side = await connect(aggDb.url);
     try {
-      for (const db of dbs)
-        await part('faults', 'kill-local', `kill -9 of the local API on ${db}`, () =>
-          killLocal({ db, cycles: p.kills, aggregator: { base: aggregator.base, side } }),
-        );
+      // SQLite and PostgreSQL cycles side by side: two local servers, one aggregator.
+      await Promise.all(
+        dbs.map((db) =>
+          part('faults', 'kill-local', `kill -9 of the local API on ${db}`, () =>
+            killLocal({ db, cycles: p.kills, aggregator: { base: aggregator.base, side } }),
+          ),
+        ),
+      );
     } finally {
       await side.close();
       await aggregator.stop();
