@@ -115,6 +115,9 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
       defect: found.secrets.ok ? undefined : 4,
     },
   );
+  // The table in a fixed order whatever finished first: hostile, load, faults; local, aggregator, both.
+  const order = (c: Check) => ['hostile', 'load', 'faults'].indexOf(c.part) * 10 + ['local', 'aggregator', 'both'].indexOf(c.service);
+  checks.sort((a, b) => order(a) - order(b));
   return {
     checks,
     notes,
