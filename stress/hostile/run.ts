@@ -34,7 +34,7 @@ const EMPTY_BODY_STATUSES = new Set([404, 406, 415]);
 /** The issue's defect a failing request points at by its content: NUL bytes, out-of-range dates and non-UUID ids are defect 6. */
 function hint(req: HostileRequest): number | undefined {
   const body = String(req.body ?? '');
-  return body.includes('\0') || /\\u0000|deleteInstallation|0000-01-01|[-+]\d{6}-/.test(body) ? 6 : undefined;
+  return body.includes('\0') || /\\u0000|deleteInstallation|0000-01-01|9999-12-31|[-+]\d{6}-/.test(body) ? 6 : undefined;
 }
 
 /** True when the answer gave nothing away: an error status outside /graphql, or no non-null data. */
@@ -134,6 +134,7 @@ export async function runHostile(o: HostileOptions): Promise<Check[]> {
         headers: req.headers,
         body: req.body,
         timeoutMs: 30_000,
+        fresh: true,
       });
       const what = `${req.category} ${String(req.body ?? req.path ?? '').slice(0, 60)}`;
       const codes = (r.json?.errors ?? []).map((e) => e.extensions?.code);

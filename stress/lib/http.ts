@@ -11,6 +11,11 @@ export interface RawRequest {
   body?: string | Buffer;
   /** Give up (and report status 0) after this long. */
   timeoutMs?: number;
+  /**
+   * A new connection for this request alone: a server may close a kept-alive connection after
+   * refusing a body early (413), and reusing it would look like a request without an answer.
+   */
+  fresh?: boolean;
 }
 
 export interface RawResponse {
@@ -50,7 +55,7 @@ export function send(base: string, r: RawRequest): Promise<RawResponse> {
         port: url.port,
         path: url.pathname + url.search,
         method: r.method ?? 'POST',
-        agent,
+        agent: r.fresh ? false : agent,
         // The Host header is the request's own when given (foreign Host tests), otherwise the address.
         setHost: false,
         headers: {

@@ -18,7 +18,7 @@ export interface StressParams {
   writerSeconds: number;
   /** Peak RSS of the local API under the writers must stay below this. */
   rssLimitMiB: number;
-  /** kill -9 cycles of the local API per database. */
+  /** kill -9 cycles of the local API, shared out over the databases. */
   kills: number;
   /** Seconds of traffic in each outage part (aggregator kill, PostgreSQL, Redis). */
   outageSeconds: number;
