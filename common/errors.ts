@@ -63,7 +63,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: {
     status: 429,
     retryable: true,
-    meaning: 'too many reports (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
+    meaning:
+      'too many reports, or too many failed authentications from one address (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
   },
   INTERNAL_SERVER_ERROR: { status: 500, retryable: true, meaning: 'anything unexpected: the message is masked as "Unexpected error." and the cause is logged' },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true, meaning: 'the database could not take the write (locked, full, gone); nothing was stored' },

@@ -22,6 +22,7 @@ export const aggregatorConfigSchema = z.object({
   AGGREGATOR_ADMIN_KEY: z.string().min(16).max(256).optional().describe('a key of 16 to 256 characters'),
   AGGREGATOR_RATE_LIMIT_PER_HOUR: intIn(1, 100_000, 10),
   AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: intIn(1, 1_000_000, 100),
+  AGGREGATOR_AUTH_FAILURES_PER_IP_PER_HOUR: intIn(1, 100_000, 20),
   AGGREGATOR_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/)
@@ -44,6 +45,8 @@ export interface AggregatorConfig {
   adminKey: string | null;
   ratePerInstallation: number;
   ratePerIp: number;
+  /** Failed authentications (wrong API key, admin key or secret) per client address per hour. */
+  authFailuresPerIp: number;
   redisUrl: string | null;
   kAnonymity: number;
   /** How old a served statsSummary snapshot may be; 0 computes it for every request. */
@@ -66,6 +69,7 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     adminKey: e.AGGREGATOR_ADMIN_KEY ?? null,
     ratePerInstallation: e.AGGREGATOR_RATE_LIMIT_PER_HOUR,
     ratePerIp: e.AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR,
+    authFailuresPerIp: e.AGGREGATOR_AUTH_FAILURES_PER_IP_PER_HOUR,
     redisUrl: e.AGGREGATOR_REDIS_URL ?? null,
     kAnonymity: e.AGGREGATOR_K_ANONYMITY,
     summaryMaxAgeSeconds: e.AGGREGATOR_SUMMARY_MAX_AGE_SECONDS,

@@ -9,6 +9,13 @@ export const AuthError = {
   wrongSecret: () => codedError('FORBIDDEN', 'The installation secret does not match this installation.'),
   notOwner: () => codedError('FORBIDDEN', "Only the installation's own secret or the operator's admin key may do this."),
   adminOnly: () => codedError('FORBIDDEN', 'This needs the X-Admin-Key header.'),
+  lockedOut: (retryAfterSeconds: number) =>
+    codedError(
+      'RATE_LIMITED',
+      `Too many failed authentication attempts from this address; retry after ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+      { headers: { 'Retry-After': String(retryAfterSeconds) } },
+    ),
 };
 
 export const IngestError = {

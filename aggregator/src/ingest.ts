@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { GraphQLError } from 'graphql';
 
+import { scrubbedError } from '../../common/logger.js';
 import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, fragment, sql } from '../../common/typed-sql.js';
+import { failedAuth, isAuthRefusal, refuseLockedOut } from './auth-limit.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
 import { Installation, InstallationWeek, Report } from './entities/index.js';
 import { AuthError, IngestError } from './errors.js';
@@ -70,7 +72,12 @@ async function secretHashOf(em: EntityManager, installationId: string): Promise<
  */
 export async function submitReport(s: AggregatorServices, em: EntityManager, input: unknown, caller: Caller): Promise<SubmitResult> {
   const report = validateReport(input);
-  if (!matchesAny(caller.apiKey, s.config.apiKeys)) throw AuthError.noApiKey();
+  await refuseLockedOut(s, caller.address);
+  if (!matchesAny(caller.apiKey, s.config.apiKeys)) {
+    // A missing key is no guess; a wrong one is.
+    if (caller.apiKey) await failedAuth(s, caller.address, AuthError.noApiKey());
+    throw AuthError.noApiKey();
+  }
   if (!caller.secret) throw AuthError.noSecret();
   const secretHash = hashSecret(caller.secret);
   const installationId = report.installation.installationId;
@@ -78,7 +85,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 
   // One read for both checks: on SQLite every statement waits its turn on the one connection.
   const seen = await SECRET_AND_STORED_REPORT.one(em, { installationId, reportId: report.reportId });
-  if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) throw AuthError.wrongSecret();
+  if (seen?.secret_hash && !safeEqual(seen.secret_hash, secretHash)) await failedAuth(s, caller.address, AuthError.wrongSecret());
   const earlier = seen && duplicateFrom(seen, report.reportId, installationId, payloadHash);
   if (earlier) return earlier;
 
@@ -88,7 +95,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
       { scope: 'installation', key: installationId, max: s.config.ratePerInstallation },
     ])
     .catch((err: unknown) => {
-      s.logger.error({ err: String(err) }, 'rate limiter unavailable');
+      s.logger.error({ err: scrubbedError(err) }, 'rate limiter unavailable');
       throw IngestError.unavailable();
     });
   if (limit.limited) {
@@ -102,6 +109,8 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
     result = await storeNew(s, em, { report, secretHash, payloadHash, receivedAt: s.clock.now() });
   } catch (err) {
     await refund(s, limit);
+    // A secret that lost the race for a new installation is a wrong secret too.
+    if (isAuthRefusal(err)) await failedAuth(s, caller.address, err);
     throw err;
   }
   if (result.duplicate) await refund(s, limit);
@@ -109,7 +118,7 @@ export async function submitReport(s: AggregatorServices, em: EntityManager, inp
 }
 
 async function refund(s: AggregatorServices, limit: LimitResult): Promise<void> {
-  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: String(err) }, 'rate limiter refund failed; the unit stays spent'));
+  await s.limiter.refund(limit).catch((err: unknown) => s.logger.warn({ err: scrubbedError(err) }, 'rate limiter refund failed; the unit stays spent'));
 }
 
 /** Stores a new report; a copy stored meanwhile (another request, another instance) is answered as a duplicate. */
@@ -301,13 +310,17 @@ export async function deleteInstallation(
   s: AggregatorServices,
   em: EntityManager,
   installationId: string,
-  caller: { secret: string | null; adminKey: string | null },
+  caller: { secret: string | null; adminKey: string | null; address: string },
 ): Promise<number> {
+  await refuseLockedOut(s, caller.address);
   const admin = s.config.adminKey !== null && caller.adminKey !== null && safeEqual(caller.adminKey, s.config.adminKey);
-  if (!admin && !caller.secret) throw AuthError.notOwner();
+  if (!admin && !caller.secret) {
+    if (caller.adminKey) await failedAuth(s, caller.address, AuthError.notOwner());
+    throw AuthError.notOwner();
+  }
   const known = await secretHashOf(em, installationId);
   if (!known) return 0;
-  if (!admin && !safeEqual(known, hashSecret(caller.secret!))) throw AuthError.notOwner();
+  if (!admin && !safeEqual(known, hashSecret(caller.secret!))) await failedAuth(s, caller.address, AuthError.notOwner());
   const deleted = await em.transactional(async (tx) => {
     const reports = await tx.nativeDelete(Report, { installationId });
     await tx.nativeDelete(InstallationWeek, { installationId });

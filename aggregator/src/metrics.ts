@@ -14,7 +14,7 @@ export function createMetrics() {
     }),
     rateLimited: new Counter({
       name: 'aggregator_rate_limited_total',
-      help: 'submitReport calls refused by the rate limiter, by scope (installation, ip)',
+      help: 'submitReport calls refused by the rate limiter, by scope (installation, ip; auth: failed authentications per address)',
       labelNames: ['scope'] as const,
       registers: [registry],
     }),

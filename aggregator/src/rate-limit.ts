@@ -24,7 +24,7 @@ import { HOUR_MS, type Clock } from '../../common/clock.js';
  */
 
 export interface LimitCheck {
-  scope: 'installation' | 'ip';
+  scope: 'installation' | 'ip' | 'auth';
   key: string;
   max: number;
 }
@@ -101,6 +101,10 @@ export class MemoryCounters {
     }
   }
 
+  count(window: number, key: string): number {
+    return window === this.#window ? (this.#counts.get(key) ?? 0) : 0;
+  }
+
   delete(key: string): void {
     this.#counts.delete(key);
   }
@@ -139,6 +143,18 @@ export class RateLimiter {
       : this.#memory.consume(window, keys, maxes);
     if (full === 0) return { limited: false, retryAfterSeconds: 0, counted: keys };
     return { limited: true, scope: checks[full - 1].scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
+  }
+
+  /** Whether any scope is full, counting nothing (a GET per key on Redis). */
+  async peek(checks: readonly LimitCheck[]): Promise<LimitResult> {
+    const now = this.#clock.now().getTime();
+    const window = Math.floor(now / this.#windowMs);
+    const msLeft = (window + 1) * this.#windowMs - now;
+    const keys = checks.map((c) => this.#key(c.scope, c.key, window));
+    const counts = this.#redis ? (await this.#redis.mget(...keys)).map(Number) : keys.map((k) => this.#memory.count(window, k));
+    const full = checks.findIndex((c, i) => counts[i] >= c.max);
+    if (full < 0) return { limited: false, retryAfterSeconds: 0 };
+    return { limited: true, scope: checks[full].scope, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
   }
 
   /**

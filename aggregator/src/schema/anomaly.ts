@@ -1,4 +1,5 @@
 import { THRESHOLDS as T, detectAnomalies, type Anomaly, type AnomalyKind, type AnomalySeverity } from '../anomalies.js';
+import { failedAuth, refuseLockedOut } from '../auth-limit.js';
 import { safeEqual } from '../auth.js';
 import { builder } from '../builder.js';
 import { AuthError } from '../errors.js';
@@ -54,9 +55,14 @@ builder.queryField('anomalies', (t) =>
     nullable: true,
     description:
       'Anomalies found by the fixed rules, in rule order; empty when all is normal. Operator only (X-Admin-Key): without it, null with FORBIDDEN in errors, while public fields asked alongside still answer.',
-    resolve: (_, __, { em, services, headers }) => {
+    resolve: async (_, __, { em, services, headers, address }) => {
       const key = headers.get('x-admin-key');
-      if (!services.config.adminKey || !key || !safeEqual(key, services.config.adminKey)) throw AuthError.adminOnly();
+      await refuseLockedOut(services, address);
+      if (!services.config.adminKey || !key || !safeEqual(key, services.config.adminKey)) {
+        // A missing key is no guess; a wrong one counts against the address.
+        if (key) await failedAuth(services, address, AuthError.adminOnly());
+        throw AuthError.adminOnly();
+      }
       return detectAnomalies(em, services.kind, services.clock.now());
     },
   }),

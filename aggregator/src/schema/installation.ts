@@ -27,9 +27,9 @@ builder.mutationField('deleteInstallation', (t) =>
     description:
       "Erases an installation (GDPR): its reports, latest state, weekly rollups and rate-limit state. Needs the installation's own secret (X-Installation-Secret) or the operator key (X-Admin-Key); anyone else gets FORBIDDEN.",
     args: { input: t.arg({ type: DeleteInstallationInput, required: true, description: 'The installation.' }) },
-    resolve: async (_, { input }, { em, services, headers }) => {
+    resolve: async (_, { input }, { em, services, headers, address }) => {
       const installationId = String(input.installationId);
-      const caller = { secret: headers.get('x-installation-secret'), adminKey: headers.get('x-admin-key') };
+      const caller = { secret: headers.get('x-installation-secret'), adminKey: headers.get('x-admin-key'), address };
       return { installationId, deletedReports: await deleteInstallation(services, em, installationId, caller) };
     },
   }),
