@@ -24,6 +24,8 @@ export interface HostileRequest {
   body?: string | Buffer;
   /** Must be refused: an error, no data. */
   mustRefuse?: boolean;
+  /** The refusal must carry this code. */
+  expectCode?: string;
   /** Must not come back in the answer (an echoed body). */
   noEcho?: string;
 }
@@ -173,6 +175,7 @@ function nulAndRange(service: Service): fc.Arbitrary<HostileRequest> {
       fc.tuple(nul, fc.constantFrom('not-a-uuid', "' OR 1=1 --", '00000000-0000-0000-0000-00000000000g', 'x'.repeat(5000))).map(([n, id]) => ({
         category: 'nul-and-range',
         mustRefuse: true,
+        expectCode: 'BAD_USER_INPUT',
         body: json('mutation($input: DeleteInstallationInput!) { deleteInstallation(input: $input) { deletedReports } }', {
           input: { installationId: id + n },
         }),
@@ -193,6 +196,7 @@ function nulAndRange(service: Service): fc.Arbitrary<HostileRequest> {
     fc.tuple(nul, fc.constantFrom('name', 'serial', 'host')).map(([n, key]) => ({
       category: 'nul-and-range',
       mustRefuse: true,
+      expectCode: 'BAD_USER_INPUT',
       body: json(ADD_PRINTER, {
         input: { name: SENSITIVE.names[1], type: 'prusa', serial: SENSITIVE.serials[1], host: SENSITIVE.hosts[1], [key]: `${SENSITIVE.hosts[0]}${n}` },
       }),
@@ -204,6 +208,7 @@ function nulAndRange(service: Service): fc.Arbitrary<HostileRequest> {
     nul.map((n) => ({
       category: 'nul-and-range',
       mustRefuse: true,
+      expectCode: 'BAD_USER_INPUT',
       body: json(RECORD, { input: { events: [{ type: 'ERROR_OCCURRED', errorType: `x${n}` }] } }),
     })),
   );
@@ -230,6 +235,7 @@ function implausible(): fc.Arbitrary<HostileRequest> {
   return fc.tuple(fc.constantFrom(...mutate), fc.constantFrom(...SENSITIVE.secrets)).map(([m, secret]) => ({
     category: 'implausible',
     mustRefuse: true,
+    expectCode: 'BAD_USER_INPUT',
     body: json(SUBMIT, { input: m(report()) }),
     headers: { 'x-api-key': API_KEY, 'x-installation-secret': secret },
   }));
