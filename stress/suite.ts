@@ -74,12 +74,16 @@ export async function runSuite(p: StressParams, log: (line: string) => void = ()
     const side = await connect(aggDb.url);
     try {
       // SQLite and PostgreSQL cycles side by side: two local servers, one aggregator.
+      // --kills is shared out over the databases: 20 gives 10 each, 1 gives one on SQLite.
+      const cycles = (i: number) => Math.floor(p.kills / dbs.length) + (i < p.kills % dbs.length ? 1 : 0);
       await Promise.all(
-        dbs.map((db) =>
-          part('faults', 'kill-local', `kill -9 of the local API on ${db}`, () =>
-            killLocal({ db, cycles: Math.ceil(p.kills / dbs.length), aggregator: { base: aggregator.base, side } }),
+        dbs
+          .filter((_, i) => cycles(i) > 0)
+          .map((db) =>
+            part('faults', 'kill-local', `kill -9 of the local API on ${db}`, () =>
+              killLocal({ db, cycles: cycles(dbs.indexOf(db)), aggregator: { base: aggregator.base, side } }),
+            ),
           ),
-        ),
       );
     } finally {
       await side.close();
