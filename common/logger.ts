@@ -23,9 +23,25 @@ const NEVER_LOGGED = [
   'req.socket',
 ];
 
+// A database error's message is the statement with its values inlined (knex), and its stack starts
+// with that message: a printer's name, serial or host would reach the log. Only the driver's own
+// reason (after the last " - ") is kept.
+const SQL_MESSAGE = /^\s*(insert|select|update|delete|with|create|alter|drop|pragma)\b[\s\S]* - /i;
+const withoutSql = (text: string) => text.replace(SQL_MESSAGE, '[statement withheld] - ');
+
+/** pino's error serializer, with SQL text (and the values in it) cut from message and stack. */
+function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (typeof out.message !== 'string' || !SQL_MESSAGE.test(out.message)) return out;
+  const message = out.message;
+  const stack = typeof out.stack === 'string' ? out.stack.replace(message, withoutSql(message)) : out.stack;
+  const { sql: _sql, ...rest } = out;
+  return { ...rest, message: withoutSql(message), stack };
+}
+
 /** JSON logs on stdout (pino), or on `destination` (tests). IPs, secrets and payload contents are never logged. */
 export function createLogger(level: string, name = 'printernizer-stats', destination?: DestinationStream): Logger {
-  const options = { name, level, redact: { paths: NEVER_LOGGED, remove: true } };
+  const options = { name, level, redact: { paths: NEVER_LOGGED, remove: true }, serializers: { err: serializeError } };
   return destination ? pino(options, destination) : pino(options);
 }
 

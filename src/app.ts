@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { loggedMaskedErrors, renderGraphiQLOnDemand, yogaLogging } from '../common/server-kit.js';
 import { localMigrations } from './migrations/index.js';
 import { useErrorCodes } from '../common/error-codes-plugin.js';
+import { useNoNulStrings } from '../common/no-nul.js';
 import { useQueryLimits } from '../common/query-limits.js';
 import { collectFleet, hostPrinters } from './plugins/fleet.js';
 import { firstPartyPlugins } from './plugins/first-party.js';
@@ -142,6 +143,7 @@ export async function createApp(o: CreateAppOptions): Promise<LocalApp> {
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes(),
+      useNoNulStrings(),
       useQueryLimits({ maxDepth: 12, maxAliases: 20, maxCost: 20000, maxTokens: 5000, maxDirectives: 20 }),
       exportRoute({ orm, clock, logger }),
     ],

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { databaseKind, openDatabase } from '../../common/db.js';
 import { useErrorCodes } from '../../common/error-codes-plugin.js';
 import { errorResponse, isErrorCode, type ErrorCode } from '../../common/errors.js';
+import { useNoNulStrings } from '../../common/no-nul.js';
 import { useQueryLimits } from '../../common/query-limits.js';
 import { createJob } from '../../common/scheduler.js';
 import { createLogger, type Logger } from '../../common/logger.js';
@@ -152,6 +153,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       routes(services),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useErrorCodes({ redactValues: true }),
+      useNoNulStrings(),
       useQueryLimits({ maxDepth: 10, maxAliases: 10, maxCost: 10000, maxTokens: 3000, maxDirectives: 50 }),
       measure(metrics),
     ],

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+
 import { builder } from '../builder.js';
+import { IngestError } from '../errors.js';
 import { deleteInstallation } from '../ingest.js';
 
 interface Deleted {
@@ -29,6 +32,8 @@ builder.mutationField('deleteInstallation', (t) =>
     args: { input: t.arg({ type: DeleteInstallationInput, required: true, description: 'The installation.' }) },
     resolve: async (_, { input }, { em, services, headers, address }) => {
       const installationId = String(input.installationId);
+      // Checked before anything reads the database with it.
+      if (!z.uuid().safeParse(installationId).success) throw IngestError.invalid('installationId', 'must be a UUID');
       const caller = { secret: headers.get('x-installation-secret'), adminKey: headers.get('x-admin-key'), address };
       return { installationId, deletedReports: await deleteInstallation(services, em, installationId, caller) };
     },

@@ -48,7 +48,12 @@ test('the README Security section states what the contract reveals', () => {
 
 test('submitReport without a valid client key or without a secret: the same answer for a known and an unknown id', async ({ t, known }) => {
   const unknown = randomUUID();
-  for (const headers of [{}, { 'x-api-key': 'not-a-client-key-000000' }, { 'x-api-key': API_KEY }, { 'x-api-key': API_KEY, 'x-installation-secret': '' }]) {
+  for (const headers of [
+    {},
+    { 'x-api-key': 'not-a-client-key-000000' },
+    { 'x-api-key': API_KEY },
+    { 'x-api-key': API_KEY, 'x-installation-secret': '' },
+  ] as Record<string, string>[]) {
     const send = (id: string) =>
       t.gql(SUBMIT, { input: { ...makeReport({ installationId: id }), reportId: '00000000-0000-4000-8000-000000000000' } }, { headers });
     const [a, b] = [await send(known), await send(unknown)];
@@ -59,7 +64,7 @@ test('submitReport without a valid client key or without a secret: the same answ
 
 test('deleteInstallation without the secret or the admin key: the same answer for a known and an unknown id', async ({ t, known }) => {
   const unknown = randomUUID();
-  for (const headers of [{}, { 'x-api-key': API_KEY }, { 'x-admin-key': 'not-the-admin-key-00000' }]) {
+  for (const headers of [{}, { 'x-api-key': API_KEY }, { 'x-admin-key': 'not-the-admin-key-00000' }] as Record<string, string>[]) {
     const [a, b] = [await t.gql(DELETE, deletionOf(known), { headers }), await t.gql(DELETE, deletionOf(unknown), { headers })];
     assert.is(a.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     assert.is(answer(a).replace(known, 'ID'), answer(b).replace(unknown, 'ID'), JSON.stringify(headers));
