@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { GraphQLError } from 'graphql';
 
 import { scrubbedError } from '../../common/logger.js';
-import { usageReportSchema, type UsageReport } from '../../common/report/contract.js';
+import { implausibility, usageReportSchema, type UsageReport } from '../../common/report/contract.js';
 import { column, fragment, sql } from '../../common/typed-sql.js';
 import { failedAuth, isAuthRefusal, refuseLockedOut } from './auth-limit.js';
 import { hashSecret, matchesAny, safeEqual } from './auth.js';
@@ -46,10 +46,17 @@ export function canonicalHash(value: unknown): string {
     .digest('hex');
 }
 
-/** Validates with the shared contract; the error names the field and never repeats the value. */
-export function validateReport(input: unknown): UsageReport {
+/**
+ * Validates with the shared contract, and its dates against `now` (the aggregator's clock); the
+ * error names the field and never repeats the value.
+ */
+export function validateReport(input: unknown, now: Date): UsageReport {
   const parsed = usageReportSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const wrong = implausibility(parsed.data, now);
+    if (wrong) throw IngestError.invalid(wrong.path, wrong.message);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   throw IngestError.invalid(issue.path.join('.') || 'report', problem);
@@ -71,7 +78,7 @@ async function secretHashOf(em: EntityManager, installationId: string): Promise<
  * another instance meanwhile turns into a duplicate answer, never a second count.
  */
 export async function submitReport(s: AggregatorServices, em: EntityManager, input: unknown, caller: Caller): Promise<SubmitResult> {
-  const report = validateReport(input);
+  const report = validateReport(input, s.clock.now());
   await refuseLockedOut(s, caller.address);
   if (!matchesAny(caller.apiKey, s.config.apiKeys)) {
     // A missing key is no guess; a wrong one is.

@@ -9,6 +9,23 @@ export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}$/;
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$/;
 
+/**
+ * True for a "model" that could be an address or a serial number rather than a model name: three
+ * or more dotted numbers (an IPv4 address, in it or alone), a run of five or more digits, or a word
+ * of eight or more characters mixing letters and digits (serials such as 01P00A381200123). Real
+ * model names ("X1 Carbon", "MK3.5S", "Ender 3 V2", "Adventurer 5M Pro") have none of these.
+ */
+export function looksIdentifying(model: string): boolean {
+  if (/\d+\.\d+\.\d+/.test(model) || /\d{5,}/.test(model)) return true;
+  return model.split(/[ ._+-]/).some((word) => word.length >= 8 && /\d/.test(word) && /[A-Za-z]/.test(word));
+}
+
+/** A printer model as reports carry it and plugins declare it. */
+export const modelName = z
+  .string()
+  .regex(MODEL_PATTERN, 'must be a model name of at most 32 letters, digits, spaces or . _ + -')
+  .refine((m) => !looksIdentifying(m), 'must be a model name, not an address or a serial number');
+
 export const PLATFORMS = ['LINUX', 'MACOS', 'WINDOWS', 'OTHER'] as const;
 export const DEPLOYMENT_MODES = ['HOME_ASSISTANT', 'DOCKER', 'RASPBERRY_PI', 'STANDALONE'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -45,9 +62,7 @@ export const reportPeriodSchema = z
 
 export const fleetStatsSchema = z.strictObject({
   printerCount: z.number().int().min(0).max(LIMITS.printers),
-  printerTypes: z
-    .array(z.strictObject({ type: slug, model: z.string().regex(MODEL_PATTERN), count: z.number().int().min(1).max(LIMITS.printers) }))
-    .max(LIMITS.listLength),
+  printerTypes: z.array(z.strictObject({ type: slug, model: modelName, count: z.number().int().min(1).max(LIMITS.printers) })).max(LIMITS.listLength),
   partial: z.boolean(),
 });
 
@@ -222,3 +237,31 @@ export const REPORT_SCHEMA_VERSION = reportContract.version;
 export const SUPPORTED_SCHEMA_VERSIONS = reportContract.supportedVersions;
 /** What the aggregator validates every submission with, and the local API every report it builds. */
 export const usageReportSchema = reportContract.schema;
+
+/** No installation enabled statistics before this day: an earlier firstSeenOn is not a real one. */
+export const EARLIEST_DAY = '2020-01-01';
+/** How far back a report's period may start: the aggregator keeps raw reports about two years. */
+export const MAX_REPORT_AGE_DAYS = 731;
+
+export interface Implausibility {
+  /** The field, as a path in the report (`period.end`). */
+  path: string;
+  message: string;
+}
+
+/**
+ * What the shape cannot say: dates that make sense against a clock (the aggregator's own). A period
+ * must end no later than the UTC midnight after `now` (a client a little ahead still passes) and
+ * start at most MAX_REPORT_AGE_DAYS before it (a year-9999 period would otherwise freeze an
+ * installation's latest state); firstSeenOn lies between EARLIEST_DAY and the day after `now`.
+ */
+export function implausibility(report: UsageReport, now: Date): Implausibility | null {
+  const nextMidnight = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
+  if (Date.parse(report.period.end) > nextMidnight) return { path: 'period.end', message: "must not be after the aggregator's next UTC midnight" };
+  if (Date.parse(report.period.start) < nextMidnight - (MAX_REPORT_AGE_DAYS + 1) * DAY_MS)
+    return { path: 'period.start', message: `must be at most ${MAX_REPORT_AGE_DAYS} days ago` };
+  const firstSeen = Date.parse(`${report.installation.firstSeenOn}T00:00:00Z`);
+  if (!(firstSeen >= Date.parse(`${EARLIEST_DAY}T00:00:00Z`) && firstSeen <= nextMidnight))
+    return { path: 'installation.firstSeenOn', message: `must be a day from ${EARLIEST_DAY} to today` };
+  return null;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { PluginError } from '../errors.js';
-import { MODEL_PATTERN, SLUG_PATTERN } from '../../common/report/contract.js';
+import { modelName, SLUG_PATTERN } from '../../common/report/contract.js';
 import { PLUGIN_API_VERSION, type PrinterPluginDefinition } from './api.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
@@ -19,7 +19,7 @@ const manifestSchema = z.object({
         displayName: z.string().min(1).max(64),
         vendor: z.string().min(1).max(64),
         models: z
-          .array(z.string().regex(MODEL_PATTERN, 'must be a model name of at most 32 letters, digits, spaces or . _ + -'))
+          .array(modelName)
           .max(200)
           .refine((m) => new Set(m).size === m.length, 'must not repeat a model')
           .refine((m) => !m.includes('other'), '"other" is reserved for undeclared models'),
