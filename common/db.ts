@@ -35,6 +35,11 @@ export interface OrmOptions {
   /** Where `npm run migration:create` writes new migration files, per platform. */
   migrationsPath?: Record<DatabaseKind, string>;
   sqliteBusyTimeoutMs?: number;
+  /**
+   * PostgreSQL: how long connecting, waiting for a pooled connection and one statement may take
+   * before failing (so an unreachable or black-holed server is an error, not a hang). None by default.
+   */
+  timeoutMs?: number;
   /** Receives the ORM's own messages (migrations applied, …). */
   logger?: (message: string) => void;
 }
@@ -75,7 +80,11 @@ export function ormConfig(o: OrmOptions): Options {
       },
     };
   }
-  return { ...common, driver: postgresDriver(), clientUrl: target.location, pool: { min: 0, max: 10 } };
+  const t = o.timeoutMs;
+  const bounded = t
+    ? { driverOptions: { acquireConnectionTimeout: t, connection: { connectionTimeoutMillis: t, query_timeout: t, statement_timeout: t } } }
+    : {};
+  return { ...common, ...bounded, driver: postgresDriver(), clientUrl: target.location, pool: { min: 0, max: 10 } };
 }
 
 /** Any fixed number: every process that migrates the same PostgreSQL database takes this lock. */
@@ -89,7 +98,7 @@ const MIGRATION_LOCK = 7_424_011;
 export async function openDatabase(o: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(o));
   const target = parseDatabaseUrl(o.url);
-  const lock = target.kind === 'postgresql' ? new (pgClient())({ connectionString: target.location }) : null;
+  const lock = target.kind === 'postgresql' ? new (pgClient())({ connectionString: target.location, connectionTimeoutMillis: o.timeoutMs }) : null;
   try {
     if (lock) {
       await lock.connect();

@@ -1,7 +1,9 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
+import { isDatabaseUnavailable } from './db-errors.js';
 import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
 
 const rebuild = (e: GraphQLError, message: string, extensions: Record<string, unknown>) =>
   new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
@@ -61,6 +63,8 @@ export function inCatalogTerms(e: GraphQLError): GraphQLError {
 }
 
 export interface ErrorCodeOptions {
+  /** Where a database outage turned into SERVICE_UNAVAILABLE is logged (with its cause). */
+  logger?: Logger;
   /** Remove input values from GraphQL's own error messages (validation and variable coercion). */
   redactValues?: boolean;
 }
@@ -105,8 +109,22 @@ export function useErrorCodes(options: ErrorCodeOptions = {}): Plugin {
         if (isAsyncIterable(payload.result)) return;
         const result = payload.result as ExecutionResult;
         if (!result.errors?.length) return;
-        // Errors without a path arise before any resolver runs: variable coercion.
-        const errors = result.errors.map((e) => (!e.path && lacksCode(e) ? withCode(clean(e), 'BAD_USER_INPUT') : e));
+        // Errors without a path arise before any resolver runs: variable coercion. A database that
+        // cannot be reached is the service's state, not a fault: 503 and retryable, its cause logged.
+        const errors = result.errors.map((e) => {
+          if (!e.path && lacksCode(e)) return withCode(clean(e), 'BAD_USER_INPUT');
+          if (lacksCode(e) && isDatabaseUnavailable(e.originalError)) {
+            options.logger?.warn({ err: e.originalError, path: e.path?.join('.') }, 'database unavailable');
+            return new GraphQLError('The database cannot be reached right now; retry later.', {
+              nodes: e.nodes,
+              source: e.source,
+              positions: e.positions,
+              path: e.path,
+              extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: ERROR_CODES.SERVICE_UNAVAILABLE.status } },
+            });
+          }
+          return e;
+        });
         payload.setResult({ ...result, errors });
       },
     }),

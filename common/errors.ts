@@ -67,7 +67,11 @@ export const ERROR_CODES = {
       'too many reports, or too many failed authentications from one address (aggregator); retry after the `Retry-After` header (also `extensions.retryAfterSeconds`)',
   },
   INTERNAL_SERVER_ERROR: { status: 500, retryable: true, meaning: 'anything unexpected: the message is masked as "Unexpected error." and the cause is logged' },
-  SERVICE_UNAVAILABLE: { status: 503, retryable: true, meaning: 'the database could not take the write (locked, full, gone); nothing was stored' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    meaning: 'the database could not take the write (locked, full, gone) or cannot be reached (refused, timed out); nothing was stored',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

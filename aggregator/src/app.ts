@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../common/clock.js';
 import { databaseKind, openDatabase } from '../../common/db.js';
+import { databaseWhere, DatabaseUnreachableError, isDatabaseUnavailable } from '../../common/db-errors.js';
 import { useErrorCodes } from '../../common/error-codes-plugin.js';
 import { errorResponse, isErrorCode, type ErrorCode } from '../../common/errors.js';
 import { useNoNulStrings } from '../../common/no-nul.js';
@@ -123,7 +124,15 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
     url: config.databaseUrl,
     entities,
     migrations: aggregatorMigrations,
+    timeoutMs: config.databaseTimeoutMs,
     logger: (message) => logger.debug({ component: 'orm' }, message),
+  }).catch((err: unknown) => {
+    // One line for the operator (server.ts prints it and exits), without credentials or a stack.
+    if (!isDatabaseUnavailable(err)) throw err;
+    const reason = (err as { code?: string }).code ?? 'no answer';
+    throw new DatabaseUnreachableError(
+      `Cannot reach the database at ${databaseWhere(config.databaseUrl)} (${reason}); check AGGREGATOR_DATABASE_URL and that PostgreSQL is up.`,
+    );
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
@@ -152,7 +161,7 @@ export async function createAggregatorApp(o: CreateAggregatorOptions): Promise<A
       bodyLimit(config.maxBodyBytes),
       routes(services),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      useErrorCodes({ redactValues: true }),
+      useErrorCodes({ redactValues: true, logger }),
       useNoNulStrings(),
       useQueryLimits({ maxDepth: 10, maxAliases: 10, maxCost: 10000, maxTokens: 3000, maxDirectives: 50 }),
       measure(metrics),

@@ -23,6 +23,7 @@ export const aggregatorConfigSchema = z.object({
   AGGREGATOR_RATE_LIMIT_PER_HOUR: intIn(1, 100_000, 10),
   AGGREGATOR_RATE_LIMIT_PER_IP_PER_HOUR: intIn(1, 1_000_000, 100),
   AGGREGATOR_AUTH_FAILURES_PER_IP_PER_HOUR: intIn(1, 100_000, 20),
+  AGGREGATOR_DATABASE_TIMEOUT_MS: intIn(100, 600_000, 10_000),
   AGGREGATOR_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/)
@@ -41,6 +42,8 @@ export interface AggregatorConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL: connect, pool wait and statement time limit; past it SERVICE_UNAVAILABLE. */
+  databaseTimeoutMs: number;
   apiKeys: string[];
   adminKey: string | null;
   ratePerInstallation: number;
@@ -65,6 +68,7 @@ export function loadAggregatorConfig(env: NodeJS.ProcessEnv = process.env): Aggr
     host: e.AGGREGATOR_HOST,
     port: e.AGGREGATOR_PORT,
     databaseUrl: e.AGGREGATOR_DATABASE_URL,
+    databaseTimeoutMs: e.AGGREGATOR_DATABASE_TIMEOUT_MS,
     apiKeys: e.AGGREGATOR_API_KEYS,
     adminKey: e.AGGREGATOR_ADMIN_KEY ?? null,
     ratePerInstallation: e.AGGREGATOR_RATE_LIMIT_PER_HOUR,
