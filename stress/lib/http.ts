@@ -41,14 +41,24 @@ export interface GraphQLBody {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-/** Sends one request to `base` (http://127.0.0.1:port); never throws. */
-export function send(base: string, r: RawRequest): Promise<RawResponse> {
+/**
+ * Sends one request to `base` (http://127.0.0.1:port); never throws. A request on a kept-alive
+ * connection that the server closed meanwhile (its keep-alive timeout) is sent once more on a new
+ * one, as Node's documentation advises (`request.reusedSocket`).
+ */
+export async function send(base: string, r: RawRequest): Promise<RawResponse> {
+  const first = await sendOnce(base, r);
+  if (first.status === 0 && first.reused && /ECONNRESET|EPIPE|socket hang up/.test(first.error ?? '')) return sendOnce(base, { ...r, fresh: true });
+  return first;
+}
+
+function sendOnce(base: string, r: RawRequest): Promise<RawResponse & { reused?: boolean }> {
   const url = new URL(r.path ?? '/graphql', base);
   if (url.hostname !== '127.0.0.1') throw new Error(`the stress suite sends to 127.0.0.1 only, not ${url.hostname}`);
   const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
   const started = performance.now();
   return new Promise((resolve) => {
-    const done = (res: Omit<RawResponse, 'ms'>) => resolve({ ...res, ms: performance.now() - started });
+    const done = (res: Omit<RawResponse, 'ms'> & { reused?: boolean }) => resolve({ ...res, ms: performance.now() - started });
     const req = request(
       {
         host: '127.0.0.1',
@@ -83,7 +93,7 @@ export function send(base: string, r: RawRequest): Promise<RawResponse> {
       },
     );
     req.setTimeout(r.timeoutMs ?? 30_000, () => req.destroy(new Error(`no answer within ${r.timeoutMs ?? 30_000} ms`)));
-    req.on('error', (err) => done({ status: 0, headers: {}, text: '', error: err.message }));
+    req.on('error', (err) => done({ status: 0, headers: {}, text: '', error: err.message, reused: req.reusedSocket }));
     req.end(body);
   });
 }
