@@ -71,6 +71,7 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
   const holders = new Map<string, [number, number][]>();
   const held = (inst: Installation, from: number, to: number) => holders.get(inst.id)?.some(([a, b]) => a <= to && b >= from) ?? false;
   let refusedWhileHeld = 0;
+  const limitedNew: { inst: Installation; sent: number; got: number; h: { limited: number } }[] = [];
   const hold = (inst: Installation, from: number) => (holders.get(inst.id) ?? holders.set(inst.id, []).get(inst.id)!).push([from, Date.now()]);
   const note = (inst: Installation, sent: number, kind: Outcome) => {
     const got = Date.now();
@@ -78,8 +79,8 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
     const h = perHour.get(key) ?? perHour.set(key, { accepted: 0, limited: 0, straddles: 0 }).get(key)!;
     if (hourOf(sent) !== hourOf(got)) h.straddles++;
     if (kind === 'accepted') h.accepted++;
-    if (kind === 'RATE_LIMITED' && held(inst, sent, got)) refusedWhileHeld++;
-    else if (kind === 'RATE_LIMITED') h.limited++;
+    // Judged once every request has ended, when every resend's and copy's interval is known.
+    if (kind === 'RATE_LIMITED') limitedNew.push({ inst, sent, got, h });
   };
   const submit = (inst: Installation, input: Record<string, unknown>) =>
     gql(s.base, SUBMIT, { input }, { 'x-api-key': API_KEY, 'x-installation-secret': inst.secret });
@@ -136,6 +137,10 @@ export async function aggregatorLoad(o: AggregatorLoadOptions): Promise<Check[]>
   const started = performance.now();
   await Promise.all(Array.from({ length: o.clients }, client));
   const elapsed = (performance.now() - started) / 1000;
+  for (const r of limitedNew) {
+    if (held(r.inst, r.sent, r.got)) refusedWhileHeld++;
+    else r.h.limited++;
+  }
   const mem = rss.stop();
   const side = await connect(database.url);
   try {
