@@ -130,15 +130,13 @@ export async function seedFleet(db: TempDatabase, installations = 1000): Promise
       const em = t.app.services.orm.em;
       for (let i = 0; i < batch.length; i += 100)
         await Promise.all(
-          batch
-            .slice(i, i + 100)
-            .map((report) =>
-              submitReport(t.app.services, em.fork(), report, {
-                apiKey: API_KEY,
-                secret: secretFor(report.installation.installationId),
-                address: '203.0.113.9',
-              }),
-            ),
+          batch.slice(i, i + 100).map((report) =>
+            submitReport(t.app.services, em.fork(), report, {
+              apiKey: API_KEY,
+              secret: secretFor(report.installation.installationId),
+              address: '203.0.113.9',
+            }),
+          ),
         );
       submitted += batch.length;
     }
