@@ -95,24 +95,27 @@ export async function withReadConnection<T>(em: EntityManager, kind: DatabaseKin
   return reader ? work(sqliteConnection(reader)) : withDriverConnection(em, kind, work);
 }
 
-const prepared = new WeakMap<Sqlite3.Database, Map<string, Sqlite3.Statement>>();
+const prepared = new WeakMap<Sqlite3.Database, Map<string, Promise<Sqlite3.Statement>>>();
 
 /**
  * The statements prepared on this database; finalized before it closes, since SQLite refuses to
  * close a connection with statements still open (knex closes it when the ORM closes).
  */
-function statementsOf(db: Sqlite3.Database): Map<string, Sqlite3.Statement> {
+function statementsOf(db: Sqlite3.Database): Map<string, Promise<Sqlite3.Statement>> {
   let map = prepared.get(db);
   if (!map) {
-    const statements = (map = new Map<string, Sqlite3.Statement>());
+    const statements = (map = new Map<string, Promise<Sqlite3.Statement>>());
     prepared.set(db, statements);
     const close = db.close.bind(db);
     db.close = (callback?: (err: Error | null) => void) => {
       const all = [...statements.values()];
       statements.clear();
-      let left = all.length;
-      if (!left) return close(callback);
-      for (const s of all) s.finalize(() => void (--left === 0 && close(callback)));
+      void Promise.allSettled(all).then((settled) => {
+        const open = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        let left = open.length;
+        if (!left) return close(callback);
+        for (const st of open) st.finalize(() => void (--left === 0 && close(callback)));
+      });
       return db;
     };
   }
@@ -121,24 +124,40 @@ function statementsOf(db: Sqlite3.Database): Map<string, Sqlite3.Statement> {
 
 function sqliteConnection(db: Sqlite3.Database): DriverConnection {
   const statements = statementsOf(db);
+  // A statement that fails to prepare (a table missing meanwhile) rejects its call and is dropped,
+  // so the next call prepares it again. Without the callback node-sqlite3 would emit the failure as
+  // an 'error' event nobody listens to, which ends the process.
   const statement = (s: DriverStatement) => {
     let st = statements.get(s.text);
-    if (!st) statements.set(s.text, (st = db.prepare(s.text)));
+    if (!st) {
+      st = new Promise<Sqlite3.Statement>((resolve, reject) => {
+        const created = db.prepare(s.text, (err: Error | null) => {
+          if (!err) return resolve(created);
+          statements.delete(s.text);
+          reject(err);
+        });
+      });
+      statements.set(s.text, st);
+    }
     return st;
   };
   return {
     kind: 'sqlite',
-    all: (s, params) =>
-      new Promise((resolve, reject) =>
-        statement(s).all(params as unknown[], (err: Error | null, rows: Record<string, unknown>[]) => (err ? reject(err) : resolve(rows))),
-      ),
-    run: (s, params) =>
-      new Promise((resolve, reject) =>
-        statement(s).run(params as unknown[], function (this: Sqlite3.RunResult, err: Error | null) {
+    all: async (s, params) => {
+      const st = await statement(s);
+      return new Promise((resolve, reject) =>
+        st.all(params as unknown[], (err: Error | null, rows: Record<string, unknown>[]) => (err ? reject(err) : resolve(rows))),
+      );
+    },
+    run: async (s, params) => {
+      const st = await statement(s);
+      return new Promise((resolve, reject) =>
+        st.run(params as unknown[], function (this: Sqlite3.RunResult, err: Error | null) {
           if (err) reject(err);
           else resolve(this.changes);
         }),
-      ),
+      );
+    },
   };
 }
 

@@ -6,12 +6,14 @@ import { GraphQLError, GraphQLScalarType, type GraphQLScalarTypeConfig, type Val
 import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
 
 /**
- * Inputs are held to the years 1970 to 9999: every instant this system stores or asks about lies
+ * Inputs are held to the years 1970 to 9998: every instant this system stores or asks about lies
  * there, and outside it databases disagree (PostgreSQL refuses the year 0, which graphql-scalars
- * accepts), so a value such as 0000-01-01 used to reach SQL and fail as an unexpected error.
+ * accepts), so a value such as 0000-01-01 used to reach SQL and fail as an unexpected error. The
+ * upper bound leaves a year of room: a range ending on a day asks for the day after it, and a date
+ * past 9999 is written `+010000-…`, which SQL does not read.
  */
 export const MIN_YEAR = 1970;
-export const MAX_YEAR = 9999;
+export const MAX_YEAR = 9998;
 
 function yearOf(value: unknown): number {
   if (value instanceof Date) return value.getUTCFullYear();

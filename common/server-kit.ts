@@ -9,6 +9,8 @@ import { GraphQLError } from 'graphql';
 import { maskError, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 
+import { errorResponse } from './errors.js';
+
 type Options = YogaServerOptions<Record<string, unknown>, Record<string, unknown>>;
 
 /** Yoga's own log lines, into pino. */
@@ -65,6 +67,21 @@ export async function orExit<T>(create: () => T | Promise<T>, expected: (new (..
   }
 }
 
+/**
+ * A Host header that is no URL authority (`[::ffff:7f00:1].evil`) would make the request's URL throw
+ * inside the server adapter, a 500 with a stack trace; it is a malformed request, refused with a
+ * coded 400 before any handler runs.
+ */
+export function withParsableHost(handler: RequestListener): RequestListener {
+  const refusal = errorResponse('BAD_REQUEST', 'The Host header is not a valid host name.');
+  const body = refusal.text();
+  return (req, res) => {
+    const host = req.headers.host;
+    if (host === undefined || URL.canParse(`http://${host}/`)) return handler(req, res);
+    void body.then((text) => res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8' }).end(text));
+  };
+}
+
 export interface ServeOptions {
   handler: unknown;
   host: string;
@@ -94,7 +111,7 @@ export function serve(o: ServeOptions): void {
       if (stopping) server.closeIdleConnections();
     });
   });
-  server.on('request', o.handler as RequestListener);
+  server.on('request', withParsableHost(o.handler as RequestListener));
   server.listen(o.port, o.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : o.port;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 
 import { suite } from 'uvu';
@@ -11,6 +12,19 @@ import { API_KEY, makeReport, secretFor, SUBMIT, type SubmitData } from './helpe
 
 const root = join(import.meta.dirname, '..', '..');
 const test = suite('npm run aggregator (real HTTP)');
+
+/** A GET with a Host header of our choosing (fetch would not send a malformed one). */
+function rawGet(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 test.before(async () => {
   await ensureBuilt();
@@ -38,6 +52,10 @@ test('node dist/aggregator/src/server.js serves GraphQL, /health, /ready and /me
     const base = await withDeadline(started, { timeoutMs: 60_000, message: 'the aggregator to print its GraphQL address' });
     assert.is((await fetch(`${base}/health`)).status, 200);
     assert.is((await fetch(`${base}/ready`)).status, 200);
+    // A Host that is no URL authority (found by npm run stress) is a coded 400, not a 500 with a stack trace.
+    const malformed = await rawGet(`${base}/graphql?query=%7B__typename%7D`, '[::ffff:7f00:1].evil');
+    assert.is(malformed.status, 400, malformed.body);
+    assert.is((JSON.parse(malformed.body) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code, 'BAD_REQUEST');
     const report = makeReport();
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',

@@ -38,6 +38,17 @@ for (const [what, query] of [
   });
 }
 
+test('variables nested 5,000 deep (found by npm run stress): QUERY_TOO_DEEP, not a stack overflow', async ({ services }) => {
+  const n = 5000;
+  for (const s of services) {
+    const body = `{"query":"query($v: String!) { __type(name: $v) { name } }","variables":{"v":${'['.repeat(n)}1${']'.repeat(n)}}}`;
+    const res = await s.fetch({ body, accept: 'application/json' });
+    const text = await res.text();
+    assert.is(res.status, 400, `${s.name}: ${text.slice(0, 300)}`);
+    assert.is(resultOf(res.headers.get('content-type'), text).errors?.[0]?.extensions?.code, 'QUERY_TOO_DEEP', `${s.name}: ${text.slice(0, 300)}`);
+  }
+});
+
 test('brackets inside strings, block strings and comments do not count', async ({ services }) => {
   const deepText = '['.repeat(3000);
   for (const s of services) {
